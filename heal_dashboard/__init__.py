@@ -1,0 +1,1 @@
+"""heal-dashboard: launch, watch and repair self-healing clusters in Horizon."""

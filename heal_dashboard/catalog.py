@@ -1,0 +1,113 @@
+"""The bundled cluster templates: their manifest and what Heat is sent.
+
+Plain data, no Django: the Launch form, the tests and the local cloud's tools
+all read the templates through here.
+"""
+
+import dataclasses
+import os
+
+import yaml
+
+TEMPLATES_DIR = os.path.join(os.path.dirname(__file__), 'cluster_templates')
+MANIFEST = 'manifest.yaml'
+
+# Every bundled cluster holds its units in a group resource of this name.
+UNITS_RESOURCE = 'units'
+
+
+@dataclasses.dataclass(frozen=True)
+class ClusterTemplate:
+    id: str
+    title: str
+    description: str
+    template: str
+    size_parameter: str
+    services: tuple
+    choices: dict
+    size_order: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Catalog:
+    templates: tuple
+    environment: str
+    standin_environment: str
+    standin_replaces: frozenset
+
+    def get(self, template_id):
+        for template in self.templates:
+            if template.id == template_id:
+                return template
+        raise KeyError(template_id)
+
+    def missing_services(self, template, available):
+        """Services the template needs that neither the cloud nor the
+        stand-ins provide, in the manifest's order."""
+        provided = set(available)
+        if self.uses_standin(available):
+            provided |= self.standin_replaces
+        return [s for s in template.services if s not in provided]
+
+    def uses_standin(self, available):
+        """The stand-ins are used exactly when the cloud has no compute."""
+        return 'compute' not in available
+
+    def launch_spec(self, template, available):
+        """What heatclient's create/validate take: template, files and
+        environment (the stand-ins merged in when the cloud has no compute).
+        """
+        environment = read_yaml(self.environment)
+        if self.uses_standin(available):
+            standin = read_yaml(self.standin_environment)
+            environment['resource_registry'].update(
+                standin['resource_registry'])
+            environment['parameter_defaults'] = standin['parameter_defaults']
+        return {
+            'template': read_text(template.template),
+            'files': template_files(),
+            'environment': environment,
+        }
+
+
+def read_text(name):
+    with open(os.path.join(TEMPLATES_DIR, name), encoding='utf-8') as f:
+        return f.read()
+
+
+def read_yaml(name):
+    return yaml.safe_load(read_text(name))
+
+
+def template_files():
+    """Every template file, keyed by its path below the templates folder,
+    which is how the environments' resource_registry names them."""
+    files = {}
+    for folder, _dirs, names in os.walk(TEMPLATES_DIR):
+        for name in names:
+            path = os.path.relpath(os.path.join(folder, name), TEMPLATES_DIR)
+            if name.endswith('.yaml') and path != MANIFEST:
+                files[path] = read_text(path)
+    return files
+
+
+def load():
+    manifest = read_yaml(MANIFEST)
+    templates = tuple(
+        ClusterTemplate(
+            id=entry['id'],
+            title=entry['title'],
+            description=' '.join(entry['description'].split()),
+            template=entry['template'],
+            size_parameter=entry['size_parameter'],
+            services=tuple(entry['services']),
+            choices=dict(entry.get('choices', {})),
+            size_order=tuple(entry.get('size_order', ())),
+        )
+        for entry in manifest['templates'])
+    return Catalog(
+        templates=templates,
+        environment=manifest['environment'],
+        standin_environment=manifest['standin']['environment'],
+        standin_replaces=frozenset(manifest['standin']['replaces']),
+    )

@@ -1,0 +1,191 @@
+import logging
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+from horizon import exceptions
+from horizon import forms
+from horizon import messages
+from oslo_utils import strutils
+from openstack_dashboard import api as os_api
+from openstack_dashboard.dashboards.project.images import utils as image_utils
+from openstack_dashboard.dashboards.project.instances import (
+    utils as instance_utils)
+
+from heal_dashboard import api
+from heal_dashboard import exceptions as heal_exceptions
+
+LOG = logging.getLogger(__name__)
+
+PARAM_PREFIX = 'param_'
+
+
+def _image_choices(request):
+    images = image_utils.get_available_images(request,
+                                              request.user.project_id)
+    return sorted(((i.id, i.name or i.id) for i in images),
+                  key=lambda choice: choice[1])
+
+
+def _subnet_choices(request):
+    subnets = os_api.neutron.subnet_list(request)
+    return sorted(((s.id, '%s (%s)' % (s.name_or_id, s.cidr))
+                   for s in subnets), key=lambda choice: choice[1])
+
+
+def _external_network_choices(request):
+    networks = os_api.neutron.network_list(request,
+                                           **{'router:external': True})
+    return sorted(((n.id, n.name_or_id) for n in networks),
+                  key=lambda choice: choice[1])
+
+
+# The cloud resources a parameter can be chosen from (the manifest's hints).
+CLOUD_CHOICES = {
+    'image': _image_choices,
+    'flavor': lambda request: instance_utils.flavor_field_data(request),
+    'keypair': lambda request: instance_utils.keypair_field_data(request),
+    'network': lambda request: instance_utils.network_field_data(request),
+    'subnet': _subnet_choices,
+    'external_network': _external_network_choices,
+}
+
+
+def cloud_choices(request, kind, optional):
+    try:
+        choices = list(CLOUD_CHOICES[kind](request))
+    except Exception:
+        exceptions.handle(request, _('Unable to retrieve the choices for '
+                                     '%s.') % kind)
+        choices = []
+    if optional:
+        return [('', _('None'))] + choices
+    if not choices:
+        return [('', _('None available'))]
+    return choices
+
+
+def parameter_field(spec, choices=None):
+    """A form field for one parameter of Heat's template-validate output."""
+    initial = spec.get('Value', spec.get('Default'))
+    optional = initial is not None
+    args = {
+        'label': spec.get('Label') or spec.get('name'),
+        'help_text': spec.get('Description', ''),
+        'initial': initial,
+        'required': not optional,
+    }
+    param_type = spec.get('Type')
+    if choices is not None:
+        return forms.ChoiceField(choices=choices, **args)
+    if 'AllowedValues' in spec:
+        return forms.ChoiceField(
+            choices=[(str(v), str(v)) for v in spec['AllowedValues']], **args)
+    if param_type == 'Number':
+        for limit, key in (('min_value', 'MinValue'),
+                           ('max_value', 'MaxValue')):
+            if key in spec:
+                args[limit] = int(spec[key])
+        return forms.IntegerField(**args)
+    if param_type == 'Boolean':
+        args['required'] = False
+        return forms.BooleanField(**args)
+    if strutils.bool_from_string(spec.get('NoEcho', 'false')):
+        args['widget'] = forms.PasswordInput(render_value=True)
+    if 'MinLength' in spec:
+        args['min_length'] = int(spec['MinLength'])
+    if 'MaxLength' in spec:
+        args['max_length'] = int(spec['MaxLength'])
+    # Optional text parameters default to "" in the templates.
+    args['empty_value'] = '' if optional else None
+    return forms.CharField(**args)
+
+
+def ordered_parameters(validation):
+    """(name, spec) pairs in the order of the template's parameter groups."""
+    params = validation.get('Parameters', {})
+    ordered = [name for group in validation.get('ParameterGroups', [])
+               for name in group.get('parameters', []) if name in params]
+    ordered += sorted(set(params) - set(ordered))
+    return [(name, dict(params[name], name=name)) for name in ordered]
+
+
+class LaunchClusterForm(forms.SelfHandlingForm):
+    name = forms.RegexField(
+        max_length=255, label=_('Cluster Name'),
+        regex=r'^[a-zA-Z][a-zA-Z0-9_.-]*$',
+        help_text=_('Name of the cluster (its Heat stack).'),
+        error_messages={'invalid': _(
+            'Name must start with a letter and may only contain letters, '
+            'numbers, underscores, periods and hyphens.')})
+    timeout_mins = forms.IntegerField(
+        initial=60, min_value=1, max_value=24 * 60,
+        label=_('Creation Timeout (minutes)'))
+
+    def __init__(self, request, *args, **kwargs):
+        self.catalog = kwargs.pop('catalog')
+        self.template = kwargs.pop('template')
+        self.available = kwargs.pop('available_services')
+        validation = kwargs.pop('validation')
+        super().__init__(request, *args, **kwargs)
+        self.missing_services = self.catalog.missing_services(
+            self.template, self.available)
+        self.uses_standin = self.catalog.uses_standin(self.available)
+        self.help_text = self.template.description
+        for name, spec in ordered_parameters(validation):
+            kind = self.template.choices.get(name)
+            if kind and self.uses_standin:
+                # The stand-in environment supplies these.
+                continue
+            choices = None
+            if kind:
+                optional = spec.get('Default') is not None
+                choices = cloud_choices(request, kind, optional)
+            self.fields[PARAM_PREFIX + name] = parameter_field(spec, choices)
+
+    def parameters(self, data):
+        return {key[len(PARAM_PREFIX):]: value for key, value in data.items()
+                if key.startswith(PARAM_PREFIX)}
+
+    def clean(self):
+        data = super().clean()
+        if self.missing_services:
+            raise ValidationError(
+                _('This cloud lacks services the template needs: %s.')
+                % ', '.join(self.missing_services))
+        params = self.parameters(data)
+        order = [name for name in self.template.size_order
+                 if params.get(name) is not None]
+        for smaller, larger in zip(order, order[1:]):
+            if params[smaller] > params[larger]:
+                self.add_error(PARAM_PREFIX + larger, _(
+                    'Must be at least %(smaller)s (%(value)s).') % {
+                    'smaller': self.fields[PARAM_PREFIX + smaller].label,
+                    'value': params[smaller]})
+        return data
+
+    @sensitive_variables('data')
+    def handle(self, request, data):
+        spec = self.catalog.launch_spec(self.template, self.available)
+        spec['parameters'] = self.parameters(data)
+        try:
+            # Heat checks the values before anything is created, so a bad
+            # value becomes a form error and leaves nothing behind.
+            api.heat.template_validate(request, **spec)
+        except heal_exceptions.RECOVERABLE as error:
+            self.api_error(_('Heat rejected the parameters: %s') % error)
+            return False
+        try:
+            cluster_id = api.heat.stack_create(
+                request, data['name'], self.template.id,
+                timeout_mins=data['timeout_mins'], disable_rollback=False,
+                **spec)
+        except Exception as error:
+            if api.heat.is_conflict(error):
+                self.add_error('name', _('A stack with this name exists.'))
+                return False
+            api.heat.delete_orphan(request, data['name'])
+            exceptions.handle(request, _('Unable to launch the cluster.'))
+            return False
+        messages.success(request, _('Launching cluster "%s".') % data['name'])
+        return cluster_id

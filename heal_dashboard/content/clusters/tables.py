@@ -1,0 +1,99 @@
+from django.template import defaultfilters as filters
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from horizon import exceptions
+from horizon import tables
+from horizon.utils import filters as horizon_filters
+
+from heal_dashboard import api
+from heal_dashboard import catalog
+from heal_dashboard import exceptions as heal_exceptions
+from heal_dashboard import health
+
+# Heat's stack states: the table polls a row while its state is undecided.
+STACK_STATUS_CHOICES = tuple(
+    ('%s_%s' % (action, state), decided)
+    for action in ('CREATE', 'UPDATE', 'DELETE', 'ROLLBACK', 'SUSPEND',
+                   'RESUME', 'ADOPT', 'SNAPSHOT', 'CHECK', 'RESTORE')
+    for state, decided in (('COMPLETE', True), ('FAILED', False),
+                           ('IN_PROGRESS', None))
+)
+
+
+class LaunchCluster(tables.LinkAction):
+    name = 'launch'
+    verbose_name = _('Launch Cluster')
+    url = 'horizon:project:heal_clusters:select_template'
+    classes = ('ajax-modal',)
+    icon = 'plus'
+    policy_rules = (('heal', 'heal:cluster:launch'),)
+
+
+class DeleteCluster(tables.DeleteAction):
+    policy_rules = (('heal', 'heal:cluster:delete'),)
+    help_text = _('Deleting a cluster deletes all its units, alarms, queues '
+                  'and its healing workflow.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Delete Cluster', 'Delete Clusters', count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Scheduled deletion of Cluster',
+                             'Scheduled deletion of Clusters', count)
+
+    def allowed(self, request, cluster=None):
+        return cluster is None or cluster.status != 'DELETE_IN_PROGRESS'
+
+    def delete(self, request, obj_id):
+        api.heat.stack_delete(request, obj_id)
+
+
+class UpdateClusterRow(tables.Row):
+    ajax = True
+
+    def get_data(self, request, cluster_id):
+        # A cluster that is gone answers 404, and the browser drops its row.
+        try:
+            cluster = api.heat.stack_get(request, cluster_id)
+        except heal_exceptions.NOT_FOUND:
+            raise exceptions.NotFound()
+        if cluster.stack_status == 'DELETE_COMPLETE':
+            raise exceptions.NotFound()
+        stacks = api.heat.nested_stacks_list(request)
+        return health.summarize_clusters([cluster], stacks,
+                                         api.heat.template_id_of)[0]
+
+
+def template_title(cluster):
+    try:
+        return catalog.load().get(cluster.template_id).title
+    except KeyError:
+        return cluster.template_id or '-'
+
+
+class ClustersTable(tables.DataTable):
+    name = tables.WrappingColumn(
+        'name', verbose_name=_('Cluster Name'),
+        link='horizon:project:heal_clusters:detail')
+    template = tables.Column(template_title, verbose_name=_('Template'))
+    status = tables.Column(
+        'status', verbose_name=_('Status'), status=True,
+        status_choices=STACK_STATUS_CHOICES,
+        filters=(filters.title, lambda s: s.replace('_', ' ')))
+    units = tables.Column('units', verbose_name=_('Units'))
+    created = tables.Column(
+        'created', verbose_name=_('Created'),
+        filters=(horizon_filters.parse_isotime, filters.timesince))
+
+    def get_object_display(self, cluster):
+        return cluster.name
+
+    class Meta:
+        name = 'clusters'
+        verbose_name = _('Self-Healing Clusters')
+        status_columns = ['status']
+        row_class = UpdateClusterRow
+        table_actions = (LaunchCluster, DeleteCluster)
+        row_actions = (DeleteCluster,)

@@ -1,0 +1,13 @@
+from django.urls import re_path
+
+from heal_dashboard.content.clusters import views
+
+urlpatterns = [
+    re_path(r'^$', views.IndexView.as_view(), name='index'),
+    re_path(r'^launch/$', views.SelectTemplateView.as_view(),
+            name='select_template'),
+    re_path(r'^launch/(?P<template_id>[^/]+)/$', views.LaunchView.as_view(),
+            name='launch'),
+    re_path(r'^(?P<cluster_id>[^/]+)/$', views.DetailView.as_view(),
+            name='detail'),
+]

@@ -1,0 +1,149 @@
+from django.core.exceptions import PermissionDenied
+from django import shortcuts
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms
+from horizon import tables
+from horizon import tabs
+from horizon import views
+from horizon.utils import memoized
+from openstack_dashboard import policy
+from openstack_dashboard.api import base
+
+from heal_dashboard import api
+from heal_dashboard import catalog
+from heal_dashboard import health
+from heal_dashboard.content.clusters import forms as cluster_forms
+from heal_dashboard.content.clusters import tables as cluster_tables
+from heal_dashboard.content.clusters import tabs as cluster_tabs
+
+INDEX_URL = 'horizon:project:heal_clusters:index'
+DETAIL_URL = 'horizon:project:heal_clusters:detail'
+
+
+class PolicyMixin:
+    """Refuses the view to a user without its policy rules: the buttons are
+    hidden from them, and a direct request is refused too."""
+    policy_rules = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not policy.check(self.policy_rules, request):
+            raise PermissionDenied()
+        return super().dispatch(request, *args, **kwargs)
+
+
+def available_services(request, templates):
+    """Of the services the templates use, those in the user's catalog."""
+    wanted = {s for t in templates for s in t.services}
+    return {s for s in wanted if base.is_service_enabled(request, s)}
+
+
+class IndexView(tables.DataTableView):
+    table_class = cluster_tables.ClustersTable
+    template_name = 'project/heal_clusters/index.html'
+    page_title = _('Self-Healing Clusters')
+
+    def get_data(self):
+        try:
+            clusters = api.heat.clusters_list(self.request)
+            stacks = api.heat.nested_stacks_list(self.request)
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the clusters.'))
+            return []
+        return health.summarize_clusters(clusters, stacks,
+                                         api.heat.template_id_of)
+
+
+class SelectTemplateView(PolicyMixin, views.HorizonTemplateView):
+    template_name = 'project/heal_clusters/select_template.html'
+    page_title = _('Launch Cluster')
+    policy_rules = (('heal', 'heal:cluster:launch'),)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        bundled = catalog.load()
+        available = available_services(self.request, bundled.templates)
+        context['templates'] = [
+            {'template': t,
+             'missing': bundled.missing_services(t, available)}
+            for t in bundled.templates]
+        context['uses_standin'] = bundled.uses_standin(available)
+        return context
+
+
+class LaunchView(PolicyMixin, forms.ModalFormView):
+    form_class = cluster_forms.LaunchClusterForm
+    template_name = 'project/heal_clusters/launch.html'
+    submit_label = _('Launch')
+    submit_url = 'horizon:project:heal_clusters:launch'
+    page_title = _('Launch Cluster')
+    policy_rules = (('heal', 'heal:cluster:launch'),)
+
+    @memoized.memoized_method
+    def _catalog_and_template(self):
+        bundled = catalog.load()
+        try:
+            return bundled, bundled.get(self.kwargs['template_id'])
+        except KeyError:
+            raise exceptions.NotFound()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(self.submit_url,
+                                        args=[self.kwargs['template_id']])
+        context['template'] = self._catalog_and_template()[1]
+        return context
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        bundled, template = self._catalog_and_template()
+        available = available_services(self.request, bundled.templates)
+        try:
+            validation = api.heat.template_validate(
+                self.request, **bundled.launch_spec(template, available))
+        except Exception:
+            exceptions.handle(
+                self.request, _('Heat could not read the template.'),
+                redirect=reverse(INDEX_URL))
+        kwargs.update(catalog=bundled, template=template,
+                      available_services=available, validation=validation)
+        return kwargs
+
+    def form_valid(self, form):
+        cluster_id = form.handle(self.request, form.cleaned_data)
+        if not cluster_id:
+            return self.form_invalid(form)
+        return shortcuts.redirect(reverse(DETAIL_URL, args=[cluster_id]))
+
+
+class DetailView(PolicyMixin, tabs.TabView):
+    tab_group_class = cluster_tabs.ClusterTabs
+    template_name = 'horizon/common/_detail.html'
+    page_title = '{{ cluster.stack_name }}'
+    policy_rules = (('heal', 'heal:cluster:get'),)
+
+    @memoized.memoized_method
+    def get_cluster(self):
+        try:
+            return api.heat.stack_get(self.request, self.kwargs['cluster_id'])
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the cluster.'),
+                              redirect=reverse(INDEX_URL))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cluster = self.get_cluster()
+        context['cluster'] = cluster
+        context['url'] = reverse(INDEX_URL)
+        table = cluster_tables.ClustersTable(self.request)
+        summary = health.summarize_clusters([cluster], [],
+                                            api.heat.template_id_of)[0]
+        context['actions'] = table.render_row_actions(summary)
+        return context
+
+    def get_tabs(self, request, **kwargs):
+        return self.tab_group_class(request, cluster=self.get_cluster(),
+                                    **kwargs)

@@ -1,0 +1,4 @@
+import setuptools
+
+# Everything is declared in setup.cfg.
+setuptools.setup()

@@ -1,0 +1,102 @@
+"""heal-dashboard's test data: what the real clients return, as objects of
+the clients' own classes."""
+
+from heatclient.v1 import stacks as heat_stacks
+from openstack_dashboard.test.test_data import utils
+
+PROJECT_ID = '1'  # the project of Horizon's test user
+
+
+def stack(stack_id, name, status='CREATE_COMPLETE', parent=None, tags=None,
+          **extra):
+    info = {
+        'id': stack_id,
+        'stack_name': name,
+        'stack_status': status,
+        'stack_status_reason': 'Stack %s completed successfully' % name,
+        'creation_time': '2026-11-25T10:00:00Z',
+        'updated_time': None,
+        'parent': parent,
+        'tags': tags,
+        'project': PROJECT_ID,
+        'description': 'A cluster',
+    }
+    info.update(extra)
+    return heat_stacks.Stack(heat_stacks.StackManager(None), info)
+
+
+def cluster_with_units(cluster_id, name, size, template='fixed', **extra):
+    """A cluster stack, its units group and its unit stacks, as Heat's
+    nested stack list has them."""
+    cluster = stack(cluster_id, name,
+                    tags=['heal-dashboard', 'heal-template=' + template],
+                    **extra)
+    group_id = cluster_id + '-group'
+    group = stack(group_id, '%s-units-abcdefgh' % name, parent=cluster_id)
+    workflow = stack(cluster_id + '-wf', '%s-healing-12345678' % name,
+                     parent=cluster_id)
+    units = [stack('%s-unit-%d' % (cluster_id, i),
+                   '%s-units-abcdefgh-%d-xyz' % (name, i), parent=group_id)
+             for i in range(size)]
+    return cluster, [cluster, group, workflow] + units
+
+
+VALIDATION = {
+    'Description': 'A fixed-size self-healing cluster.',
+    'ParameterGroups': [
+        {'label': 'Units',
+         'parameters': ['cluster_size', 'image', 'flavor', 'key_name']},
+        {'label': 'Network',
+         'parameters': ['network', 'subnet', 'external_network', 'app_port']},
+    ],
+    'Parameters': {
+        'cluster_size': {'Type': 'Number', 'Default': 3, 'Label': 'Units',
+                         'MinValue': 1, 'MaxValue': 100,
+                         'Description': 'How many units.'},
+        'image': {'Type': 'String', 'Label': 'Image'},
+        'flavor': {'Type': 'String', 'Label': 'Flavor'},
+        'key_name': {'Type': 'String', 'Default': '', 'Label': 'Key pair'},
+        'network': {'Type': 'String', 'Label': 'Network'},
+        'subnet': {'Type': 'String', 'Label': 'Subnet'},
+        'external_network': {'Type': 'String', 'Default': '',
+                             'Label': 'External network'},
+        'app_port': {'Type': 'Number', 'Default': 80, 'MinValue': 1,
+                     'MaxValue': 65535, 'Label': 'Application port'},
+        'alarm_cache_seconds': {'Type': 'Number', 'Default': 60,
+                                'MinValue': 0, 'MaxValue': 600},
+    },
+}
+
+
+# The services the plugin uses, as the test user's catalog lists them.
+HEAL_SERVICES = {
+    'orchestration': 'http://heat.example.com:8004/v1/' + PROJECT_ID,
+    'workflowv2': 'http://mistral.example.com:8989/v2',
+    'messaging': 'http://zaqar.example.com:8888',
+    'alarming': 'http://aodh.example.com:8042',
+    'load-balancer': 'http://octavia.example.com:9876',
+}
+
+
+def catalog_entry(service_type, url):
+    return {
+        'type': service_type, 'name': service_type, 'endpoints_links': [],
+        'endpoints': [{'region': 'RegionOne', 'interface': interface,
+                       'url': url}
+                      for interface in ('admin', 'internal', 'public')],
+    }
+
+
+def load(test):
+    test.service_catalog.extend(
+        catalog_entry(service_type, url)
+        for service_type, url in HEAL_SERVICES.items())
+    test.heal_clusters = utils.TestDataContainer()
+    test.heal_stacks = utils.TestDataContainer()
+    web, web_stacks = cluster_with_units('c1', 'web', 3)
+    api, api_stacks = cluster_with_units(
+        'c2', 'api', 2, template='autoscaling',
+        stack_status='CREATE_IN_PROGRESS')
+    test.heal_clusters.add(web, api)
+    test.heal_stacks.add(*(web_stacks + api_stacks))
+    test.heal_validation = VALIDATION
