@@ -1,1 +1,1 @@
-"""heal-dashboard: launch, watch and repair self-healing clusters in Horizon."""
+"""heal-dashboard: launch, watch and repair self-healing clusters."""

@@ -41,6 +41,10 @@ def unit_stacks(cluster, stacks):
     return [s for s in stacks if _get(s, 'parent') in groups]
 
 
+def _is_deleting(stack):
+    return (_get(stack, 'stack_status') or '').startswith('DELETE')
+
+
 def summarize_clusters(clusters, stacks, template_id_of):
     """One summary per cluster, units counted from the nested stacks."""
     return [
@@ -52,7 +56,7 @@ def summarize_clusters(clusters, stacks, template_id_of):
             status_reason=_get(cluster, 'stack_status_reason'),
             created=_get(cluster, 'creation_time'),
             units=len([u for u in unit_stacks(cluster, stacks)
-                       if not (_get(u, 'stack_status') or '').startswith('DELETE')]),
+                       if not _is_deleting(u)]),
         )
         for cluster in clusters
     ]

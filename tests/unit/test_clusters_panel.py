@@ -1,12 +1,37 @@
-from unittest import mock
-
 from django.urls import reverse
+from heatclient import exc as heat_exc
+from keystoneauth1 import exceptions as ks_exc
+from openstack_dashboard import api as os_api
+from openstack_dashboard.dashboards.project.images import utils as image_utils
 from openstack_dashboard.test import helpers
 
 from heal_dashboard import api
 from tests import helpers as heal_helpers
 
 INDEX_URL = reverse('horizon:project:heal_clusters:index')
+SELECT_URL = reverse('horizon:project:heal_clusters:select_template')
+LAUNCH_FIXED_URL = reverse('horizon:project:heal_clusters:launch',
+                           args=['fixed'])
+LAUNCH_AUTOSCALING_URL = reverse('horizon:project:heal_clusters:launch',
+                                 args=['autoscaling'])
+
+
+def detail_url(cluster_id):
+    return reverse('horizon:project:heal_clusters:detail', args=[cluster_id])
+
+
+CLOUD_CHOICE_MOCKS = {
+    image_utils: ['get_available_images'],
+    os_api.nova: ['flavor_list', 'keypair_list'],
+    os_api.neutron: ['network_list_for_tenant', 'subnet_list',
+                     'network_list'],
+}
+
+
+def with_heat(heat_functions):
+    mocks = dict(CLOUD_CHOICE_MOCKS)
+    mocks[api.heat] = heat_functions
+    return mocks
 
 
 class ClustersIndexTests(heal_helpers.TestCase):
@@ -24,4 +49,359 @@ class ClustersIndexTests(heal_helpers.TestCase):
         self.assertEqual(2, rows['api'].units)
         self.assertContains(res, 'Fixed-size cluster')
         self.assertContains(res, 'Autoscaling cluster')
-        self.mock_clusters_list.assert_called_once_with(helpers.IsHttpRequest())
+        self.assertContains(res, 'Create In Progress')
+        self.mock_clusters_list.assert_called_once_with(
+            helpers.IsHttpRequest())
+        self.mock_nested_stacks_list.assert_called_once_with(
+            helpers.IsHttpRequest())
+
+    @helpers.create_mocks({api.heat: ['clusters_list', 'nested_stacks_list']})
+    def test_index_degrades_when_heat_is_down(self):
+        self.mock_clusters_list.side_effect = ks_exc.ConnectFailure('down')
+
+        res = self.client.get(INDEX_URL)
+
+        self.assertEqual(200, res.status_code)
+        self.assertEqual([], res.context['table'].data)
+        self.assertMessageCount(res, error=1)
+        self.mock_nested_stacks_list.assert_not_called()
+
+    @helpers.create_mocks({api.heat: ['clusters_list', 'nested_stacks_list']})
+    def test_cluster_names_are_escaped(self):
+        cluster, stacks = heal_helpers.test_data.cluster_with_units(
+            'c9', '<b>bold</b>', 1)
+        self.mock_clusters_list.return_value = [cluster]
+        self.mock_nested_stacks_list.return_value = stacks
+
+        res = self.client.get(INDEX_URL)
+
+        self.assertNotContains(res, '<b>bold</b>')
+        self.assertContains(res, '&lt;b&gt;bold&lt;/b&gt;')
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'nested_stacks_list']})
+    def test_row_update_returns_the_row(self):
+        cluster = self.heal_clusters.first()
+        self.mock_stack_get.return_value = cluster
+        self.mock_nested_stacks_list.return_value = self.heal_stacks.list()
+
+        res = self.client.get(INDEX_URL, {
+            'action': 'row_update', 'table': 'clusters', 'obj_id': cluster.id},
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'web')
+        self.mock_stack_get.assert_called_once_with(
+            helpers.IsHttpRequest(), cluster.id)
+
+    @helpers.create_mocks({api.heat: ['stack_get']})
+    def test_row_update_of_a_deleted_cluster_is_404(self):
+        self.mock_stack_get.side_effect = heat_exc.HTTPNotFound()
+
+        res = self.client.get(INDEX_URL, {
+            'action': 'row_update', 'table': 'clusters', 'obj_id': 'gone'},
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+        self.assertEqual(404, res.status_code)
+
+    @helpers.create_mocks({api.heat: ['clusters_list', 'nested_stacks_list',
+                                      'stack_delete']})
+    def test_delete_cluster(self):
+        cluster = self.heal_clusters.first()
+        self.mock_clusters_list.return_value = self.heal_clusters.list()
+        self.mock_nested_stacks_list.return_value = self.heal_stacks.list()
+
+        res = self.client.post(INDEX_URL, {
+            'action': 'clusters__delete__%s' % cluster.id})
+
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_stack_delete.assert_called_once_with(
+            helpers.IsHttpRequest(), cluster.id)
+
+
+class SelectTemplateTests(heal_helpers.TestCase):
+
+    def test_lists_templates_and_what_the_cloud_lacks(self):
+        res = self.client.get(SELECT_URL)
+
+        self.assertTemplateUsed(
+            res, 'project/heal_clusters/select_template.html')
+        entries = {e['template'].id: e for e in res.context['templates']}
+        self.assertEqual([], entries['fixed']['missing'])
+        # The test cloud has no Gnocchi.
+        self.assertEqual(['metric'], entries['autoscaling']['missing'])
+        self.assertContains(res, LAUNCH_FIXED_URL)
+        self.assertNotContains(res, LAUNCH_AUTOSCALING_URL)
+        self.assertFalse(res.context['uses_standin'])
+
+    def test_says_when_stand_ins_replace_compute(self):
+        self.drop_services('compute', 'network', 'image', 'load-balancer')
+
+        res = self.client.get(SELECT_URL)
+
+        self.assertTrue(res.context['uses_standin'])
+        self.assertContains(res, 'stand-in servers')
+        self.assertContains(res, LAUNCH_FIXED_URL)
+
+
+class LaunchClusterTests(heal_helpers.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.validation = self.heal_validation
+
+    def mock_cloud_choices(self):
+        self.mock_get_available_images.return_value = self.images.list()
+        self.mock_flavor_list.return_value = self.flavors.list()
+        self.mock_keypair_list.return_value = self.keypairs.list()
+        self.mock_network_list_for_tenant.return_value = self.networks.list()
+        self.mock_subnet_list.return_value = self.subnets.list()
+        self.mock_network_list.return_value = self.networks.list()[:1]
+
+    def form_data(self, **overrides):
+        data = {
+            'name': 'web2',
+            'timeout_mins': 60,
+            'param_cluster_size': 3,
+            'param_image': self.images.first().id,
+            'param_flavor': self.flavors.first().id,
+            'param_key_name': '',
+            'param_network': self.networks.first().id,
+            'param_subnet': self.subnets.first().id,
+            'param_external_network': '',
+            'param_app_port': 80,
+            'param_alarm_cache_seconds': 60,
+        }
+        data.update(overrides)
+        return data
+
+    @helpers.create_mocks(with_heat(['template_validate']))
+    def test_form_is_built_from_template_validate(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+
+        res = self.client.get(LAUNCH_FIXED_URL)
+
+        self.assertTemplateUsed(res, 'project/heal_clusters/launch.html')
+        form = res.context['form']
+        fields = [name for name in form.fields if name.startswith('param_')]
+        # Parameter groups' order first, then the rest.
+        self.assertEqual(['param_cluster_size', 'param_image', 'param_flavor',
+                          'param_key_name', 'param_network', 'param_subnet',
+                          'param_external_network', 'param_app_port',
+                          'param_alarm_cache_seconds'], fields)
+        self.assertEqual(1, form.fields['param_cluster_size'].min_value)
+        self.assertEqual(100, form.fields['param_cluster_size'].max_value)
+        image_ids = [c[0] for c in form.fields['param_image'].choices]
+        self.assertIn(self.images.first().id, image_ids)
+        key_choices = [c[0] for c in form.fields['param_key_name'].choices]
+        self.assertEqual('', key_choices[0])  # optional: "None" first
+        self.assertFalse(form.fields['param_key_name'].required)
+        self.assertTrue(form.fields['param_image'].required)
+        # Heat was asked with the bundled files and environment.
+        spec = self.mock_template_validate.call_args.kwargs
+        self.assertIn('unit.yaml', spec['files'])
+        self.assertEqual('unit.yaml',
+                         spec['environment']['resource_registry']['Heal::Unit'])
+        self.assertNotIn('OS::Nova::Server',
+                         spec['environment']['resource_registry'])
+
+    @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
+    def test_launch_validates_then_creates_and_opens_the_cluster(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+        self.mock_stack_create.return_value = 'new-id'
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data())
+
+        self.assertNoFormErrors(res)
+        self.assertRedirectsNoFollow(res, detail_url('new-id'))
+        validate_kwargs = self.mock_template_validate.call_args.kwargs
+        self.assertEqual(3, validate_kwargs['parameters']['cluster_size'])
+        self.assertEqual(self.images.first().id,
+                         validate_kwargs['parameters']['image'])
+        args, kwargs = self.mock_stack_create.call_args
+        self.assertEqual((helpers.IsHttpRequest(), 'web2', 'fixed'), args)
+        self.assertFalse(kwargs['disable_rollback'])
+        self.assertEqual(60, kwargs['timeout_mins'])
+        self.assertEqual(validate_kwargs['parameters'], kwargs['parameters'])
+        self.assertIn('heat_template_version', kwargs['template'])
+
+    @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
+    def test_bad_sizes_and_names_are_field_errors(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data(
+            name='1-bad name', param_cluster_size=0, param_app_port=70000))
+
+        self.assertFormErrors(res, 3)
+        errors = res.context['form'].errors
+        self.assertIn('name', errors)
+        self.assertIn('param_cluster_size', errors)
+        self.assertIn('param_app_port', errors)
+        # Only the form's own build asked Heat; nothing was created.
+        self.assertEqual(1, self.mock_template_validate.call_count)
+        self.mock_stack_create.assert_not_called()
+
+    @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
+    def test_values_heat_rejects_become_form_errors(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.side_effect = [
+            self.validation,
+            heat_exc.HTTPBadRequest('Parameter flavor is invalid'),
+        ]
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data())
+
+        self.assertContains(res, 'Heat rejected the parameters')
+        self.mock_stack_create.assert_not_called()
+
+    @helpers.create_mocks(with_heat(
+        ['template_validate', 'stack_create', 'delete_orphan']))
+    def test_a_taken_name_is_a_name_error(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+        self.mock_stack_create.side_effect = heat_exc.HTTPConflict()
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data())
+
+        self.assertFormErrors(res, 1)
+        self.assertIn('name', res.context['form'].errors)
+        self.mock_delete_orphan.assert_not_called()
+
+    @helpers.create_mocks(with_heat(
+        ['template_validate', 'stack_create', 'delete_orphan']))
+    def test_a_failed_create_leaves_no_stack_behind(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+        self.mock_stack_create.side_effect = ks_exc.ConnectTimeout('slow')
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data())
+
+        self.assertEqual(200, res.status_code)
+        self.assertTemplateUsed(res, 'project/heal_clusters/launch.html')
+        self.mock_delete_orphan.assert_called_once_with(
+            helpers.IsHttpRequest(), 'web2')
+
+    @helpers.create_mocks({api.heat: ['template_validate', 'stack_create']})
+    def test_without_compute_the_stand_ins_are_used(self):
+        self.drop_services('compute', 'network', 'image', 'load-balancer')
+        self.mock_template_validate.return_value = self.validation
+        self.mock_stack_create.return_value = 'new-id'
+
+        form = self.client.get(LAUNCH_FIXED_URL).context['form']
+        self.assertNotIn('param_image', form.fields)
+        self.assertNotIn('param_network', form.fields)
+        self.assertIn('param_cluster_size', form.fields)
+
+        data = {k: v for k, v in self.form_data().items()
+                if k not in ('param_image', 'param_flavor', 'param_key_name',
+                             'param_network', 'param_subnet',
+                             'param_external_network')}
+        res = self.client.post(LAUNCH_FIXED_URL, data)
+
+        self.assertRedirectsNoFollow(res, detail_url('new-id'))
+        environment = self.mock_stack_create.call_args.kwargs['environment']
+        self.assertEqual('standin/server.yaml',
+                         environment['resource_registry']['OS::Nova::Server'])
+        self.assertIn('image', environment['parameter_defaults'])
+
+    @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
+    def test_a_missing_service_is_named_and_nothing_is_created(self):
+        self.drop_services('alarming')
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data())
+
+        self.assertContains(
+            res, 'lacks services the template needs: alarming')
+        self.mock_stack_create.assert_not_called()
+
+    @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
+    def test_autoscaling_sizes_must_be_in_order(self):
+        self.service_catalog.append(heal_helpers.test_data.catalog_entry(
+            'metric', 'http://gnocchi.example.com:8041'))
+        self.mock_cloud_choices()
+        params = dict(self.validation['Parameters'])
+        for name in ('min_size', 'desired_size', 'max_size'):
+            params[name] = {'Type': 'Number', 'Default': 2, 'MinValue': 1,
+                            'MaxValue': 100, 'Label': name}
+        del params['cluster_size']
+        self.mock_template_validate.return_value = {'Parameters': params}
+        data = self.form_data(param_min_size=4, param_desired_size=2,
+                              param_max_size=6)
+        del data['param_cluster_size']
+
+        res = self.client.post(LAUNCH_AUTOSCALING_URL, data)
+
+        self.assertIn('param_desired_size', res.context['form'].errors)
+        self.mock_stack_create.assert_not_called()
+
+    def test_an_unknown_template_is_404(self):
+        url = reverse('horizon:project:heal_clusters:launch', args=['nope'])
+        self.assertEqual(404, self.client.get(url).status_code)
+
+
+class ClusterDetailTests(heal_helpers.TestCase):
+
+    @helpers.create_mocks({api.heat: ['stack_get']})
+    def test_overview_shows_status_parameters_and_outputs(self):
+        cluster = heal_helpers.test_data.stack(
+            'c1', 'web', tags=['heal-dashboard', 'heal-template=fixed'],
+            parameters={'cluster_size': '3', 'OS::stack_id': 'c1',
+                        'image': '<script>x</script>'},
+            outputs=[{'output_key': 'address',
+                      'output_value': '192.0.2.1'}])
+        self.mock_stack_get.return_value = cluster
+
+        res = self.client.get(detail_url('c1'))
+
+        self.assertTemplateUsed(
+            res, 'project/heal_clusters/_detail_overview.html')
+        self.assertContains(res, 'Fixed-size cluster')
+        self.assertContains(res, '192.0.2.1')
+        self.assertContains(res, 'cluster_size')
+        self.assertNotContains(res, 'OS::stack_id')
+        self.assertNotContains(res, '<script>x</script>')
+        self.assertContains(res, '&lt;script&gt;x&lt;/script&gt;')
+
+    @helpers.create_mocks({api.heat: ['stack_get']})
+    def test_a_missing_cluster_redirects_to_the_list(self):
+        self.mock_stack_get.side_effect = heat_exc.HTTPNotFound()
+
+        res = self.client.get(detail_url('gone'))
+
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+
+
+@heal_helpers.enforce_policy
+class ClusterPolicyTests(heal_helpers.TestCase):
+
+    @helpers.create_mocks({api.heat: ['clusters_list', 'nested_stacks_list']})
+    def test_a_member_sees_launch_and_delete(self):
+        self.mock_clusters_list.return_value = self.heal_clusters.list()
+        self.mock_nested_stacks_list.return_value = self.heal_stacks.list()
+
+        res = self.client.get(INDEX_URL)
+
+        self.assertContains(res, 'Launch Cluster')
+        self.assertContains(res, 'Delete Cluster')
+
+    @helpers.create_mocks({api.heat: ['clusters_list', 'nested_stacks_list',
+                                      'stack_delete']})
+    def test_a_reader_may_look_but_not_launch_or_delete(self):
+        self.set_roles('reader')
+        self.mock_clusters_list.return_value = self.heal_clusters.list()
+        self.mock_nested_stacks_list.return_value = self.heal_stacks.list()
+
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(200, res.status_code)
+        self.assertNotContains(res, 'Launch Cluster')
+        self.assertNotContains(res, 'Delete Cluster')
+
+        self.assertEqual(403, self.client.get(SELECT_URL).status_code)
+        self.assertEqual(403, self.client.get(LAUNCH_FIXED_URL).status_code)
+        self.client.post(INDEX_URL, {
+            'action': 'clusters__delete__%s' % self.heal_clusters.first().id})
+        self.mock_stack_delete.assert_not_called()

@@ -156,7 +156,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
         params = self.parameters(data)
         order = [name for name in self.template.size_order
                  if params.get(name) is not None]
-        for smaller, larger in zip(order, order[1:]):
+        for smaller, larger in zip(order, order[1:], strict=False):
             if params[smaller] > params[larger]:
                 self.add_error(PARAM_PREFIX + larger, _(
                     'Must be at least %(smaller)s (%(value)s).') % {

@@ -57,8 +57,8 @@ class UpdateClusterRow(tables.Row):
         # A cluster that is gone answers 404, and the browser drops its row.
         try:
             cluster = api.heat.stack_get(request, cluster_id)
-        except heal_exceptions.NOT_FOUND:
-            raise exceptions.NotFound()
+        except heal_exceptions.NOT_FOUND as error:
+            raise exceptions.NotFound() from error
         if cluster.stack_status == 'DELETE_COMPLETE':
             raise exceptions.NotFound()
         stacks = api.heat.nested_stacks_list(request)

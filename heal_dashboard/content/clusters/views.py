@@ -86,8 +86,8 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
         bundled = catalog.load()
         try:
             return bundled, bundled.get(self.kwargs['template_id'])
-        except KeyError:
-            raise exceptions.NotFound()
+        except KeyError as error:
+            raise exceptions.NotFound() from error
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,8 +96,8 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
         context['template'] = self._catalog_and_template()[1]
         return context
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
+    @memoized.memoized_method
+    def _form_inputs(self):
         bundled, template = self._catalog_and_template()
         available = available_services(self.request, bundled.templates)
         try:
@@ -107,8 +107,12 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
             exceptions.handle(
                 self.request, _('Heat could not read the template.'),
                 redirect=reverse(INDEX_URL))
-        kwargs.update(catalog=bundled, template=template,
-                      available_services=available, validation=validation)
+        return dict(catalog=bundled, template=template,
+                    available_services=available, validation=validation)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(self._form_inputs())
         return kwargs
 
     def form_valid(self, form):

@@ -1,0 +1,153 @@
+"""The api layer: clients built from the request, calls shaped for the
+services. The services' HTTP is not reached: Horizon's test case fails any
+test that opens a connection."""
+
+from unittest import mock
+
+from django.test.utils import override_settings
+from heatclient import exc as heat_exc
+from openstack_dashboard.api import base
+
+from heal_dashboard import api
+from heal_dashboard.api import session
+from tests import helpers as heal_helpers
+from tests import test_data
+
+
+class SessionTests(heal_helpers.APITestCase):
+
+    def test_session_sends_the_users_token_to_the_catalog_endpoint(self):
+        sess = session.for_service(self.request, 'orchestration')
+
+        self.assertEqual(test_data.HEAL_SERVICES['orchestration'],
+                         sess.get_endpoint())
+        self.assertEqual(self.token.id, sess.get_token())
+        self.assertTrue(sess.verify)
+        self.assertEqual(session.DEFAULT_TIMEOUT, sess.timeout)
+
+    @override_settings(OPENSTACK_SSL_NO_VERIFY=True,
+                       HEAL_DASHBOARD_API_TIMEOUT=3)
+    def test_ssl_and_timeout_settings_are_honoured(self):
+        sess = session.for_service(self.request, 'messaging')
+        self.assertFalse(sess.verify)
+        self.assertEqual(3, sess.timeout)
+
+    @override_settings(OPENSTACK_SSL_CACERT='/etc/ssl/ca.pem')
+    def test_a_ca_bundle_is_used_to_verify(self):
+        sess = session.for_service(self.request, 'alarming')
+        self.assertEqual('/etc/ssl/ca.pem', sess.verify)
+
+    def test_a_service_missing_from_the_catalog_raises(self):
+        self.drop_services('workflowv2')
+        with self.assertRaises(base.exceptions.ServiceCatalogException):
+            session.for_service(self.request, 'workflowv2')
+
+
+class ClientTests(heal_helpers.APITestCase):
+
+    def test_heat_client_is_memoized_per_request(self):
+        client = api.heat.heatclient(self.request)
+        self.assertIs(client, api.heat.heatclient(self.request))
+        self.assertEqual(test_data.HEAL_SERVICES['orchestration'],
+                         client.http_client.get_endpoint())
+
+    def test_mistral_client_uses_the_workflow_endpoint(self):
+        client = api.mistral.mistralclient(self.request)
+        http = client.executions.http_client
+        self.assertEqual(test_data.HEAL_SERVICES['workflowv2'], http.base_url)
+        self.assertEqual(self.token.id, http.session.get_token())
+
+    def test_zaqar_client_uses_the_messaging_endpoint(self):
+        client = api.zaqar.zaqarclient(self.request)
+        self.assertEqual(test_data.HEAL_SERVICES['messaging'], client.api_url)
+        self.assertEqual(self.token.id, client.session.get_token())
+
+    def test_aodh_client_uses_the_alarming_endpoint(self):
+        client = api.aodh.aodhclient(self.request)
+        self.assertEqual(test_data.HEAL_SERVICES['alarming'],
+                         client.api.get_endpoint())
+
+
+class HeatCallTests(heal_helpers.APITestCase):
+
+    def setUp(self):
+        super().setUp()
+        patcher = mock.patch.object(api.heat, 'heatclient')
+        self.client = patcher.start().return_value
+        self.addCleanup(patcher.stop)
+
+    def test_clusters_are_found_by_tag(self):
+        self.client.stacks.list.return_value = iter(self.heal_clusters.list())
+
+        clusters = api.heat.clusters_list(self.request)
+
+        self.assertEqual(self.heal_clusters.list(), clusters)
+        self.client.stacks.list.assert_called_once_with(
+            tags='heal-dashboard', sort_keys='created_at', sort_dir='desc')
+
+    def test_nested_stacks_are_listed_in_one_call(self):
+        self.client.stacks.list.return_value = iter(self.heal_stacks.list())
+        self.assertEqual(self.heal_stacks.list(),
+                         api.heat.nested_stacks_list(self.request))
+        self.client.stacks.list.assert_called_once_with(show_nested=True)
+
+    def test_create_tags_the_cluster_with_its_template(self):
+        self.client.stacks.create.return_value = {'stack': {'id': 'new'}}
+
+        cluster_id = api.heat.stack_create(
+            self.request, 'web', 'fixed', template='t', parameters={})
+
+        self.assertEqual('new', cluster_id)
+        self.client.stacks.create.assert_called_once_with(
+            stack_name='web', tags='heal-dashboard,heal-template=fixed',
+            template='t', parameters={})
+
+    def test_template_id_is_read_from_the_tags(self):
+        cluster = self.heal_clusters.list()[1]
+        self.assertEqual('autoscaling', api.heat.template_id_of(cluster))
+        self.assertIsNone(api.heat.template_id_of(
+            test_data.stack('s', 'plain')))
+
+    def test_delete_orphan_deletes_only_our_stack_of_that_name(self):
+        orphan = test_data.stack('o1', 'web')
+        self.client.stacks.list.return_value = [orphan]
+
+        api.heat.delete_orphan(self.request, 'web')
+
+        self.client.stacks.list.assert_called_once_with(
+            filters={'name': 'web'}, tags='heal-dashboard')
+        self.client.stacks.delete.assert_called_once_with('o1')
+
+    def test_delete_orphan_never_raises(self):
+        self.client.stacks.list.side_effect = (
+            heat_exc.HTTPInternalServerError())
+        api.heat.delete_orphan(self.request, 'web')
+        self.client.stacks.delete.assert_not_called()
+
+    def test_conflict_is_recognised(self):
+        self.assertTrue(api.heat.is_conflict(heat_exc.HTTPConflict()))
+        self.assertFalse(api.heat.is_conflict(heat_exc.HTTPNotFound()))
+
+
+class OtherServiceCallTests(heal_helpers.APITestCase):
+
+    @mock.patch.object(api.mistral, 'mistralclient')
+    def test_executions_of_one_workflow_newest_first(self, mistralclient):
+        executions = mistralclient.return_value.executions
+        api.mistral.executions_list(self.request, 'wf-1')
+        executions.list.assert_called_once_with(
+            workflow_name='wf-1', sort_keys='created_at', sort_dirs='desc',
+            limit=100)
+
+    @mock.patch.object(api.zaqar, 'zaqarclient')
+    def test_queue_names(self, zaqarclient):
+        queue = mock.Mock()
+        queue.name = 'q1'
+        zaqarclient.return_value.queues.return_value = iter([queue])
+        self.assertEqual(['q1'], api.zaqar.queue_names(self.request))
+
+    @mock.patch.object(api.aodh, 'aodhclient')
+    def test_alarms_in_one_call(self, aodhclient):
+        aodhclient.return_value.alarm.list.return_value = [{'alarm_id': 'a'}]
+        self.assertEqual([{'alarm_id': 'a'}],
+                         api.aodh.alarms_list(self.request))

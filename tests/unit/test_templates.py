@@ -1,0 +1,174 @@
+"""The bundled templates, read as Heat reads them, without a cloud: every
+reference resolves, every nested template gets the properties it declares,
+and the healing workflow's tasks form a valid graph. Heat itself validates
+them in the integration tier."""
+
+import os
+
+import pytest
+from heatclient.common import template_format
+
+from heal_dashboard import catalog
+
+BUNDLED = catalog.load()
+FILES = {name: template_format.parse(text)
+         for name, text in catalog.template_files().items()
+         if not name.endswith('environment.yaml')}
+BASE_REGISTRY = catalog.read_yaml(BUNDLED.environment)['resource_registry']
+STANDIN_ENV = catalog.read_yaml(BUNDLED.standin_environment)
+STANDIN_REGISTRY = dict(BASE_REGISTRY, **STANDIN_ENV['resource_registry'])
+
+
+def walk(node, function):
+    """Every argument of an intrinsic function in a template."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == function:
+                yield value
+            yield from walk(value, function)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item, function)
+
+
+@pytest.mark.parametrize('name', sorted(FILES))
+def test_references_resolve(name):
+    template = FILES[name]
+    params = set(template.get('parameters', {}))
+    resources = set(template.get('resources', {}))
+    conditions = set(template.get('conditions', {}))
+    for ref in walk(template, 'get_param'):
+        param = ref[0] if isinstance(ref, list) else ref
+        assert param in params or param.startswith('OS::'), param
+    for ref in walk(template, 'get_resource'):
+        assert ref in resources, ref
+    for ref in walk(template, 'get_attr'):
+        assert ref[0] in resources, ref
+    for resource in template.get('resources', {}).values():
+        if 'condition' in resource:
+            assert resource['condition'] in conditions
+    for group in template.get('parameter_groups', []):
+        assert set(group['parameters']) <= params
+
+
+def nested_uses(registry):
+    """(template file, properties given, attributes read) for each use of a
+    template resource, through the registry."""
+    for name, template in FILES.items():
+        for res_name, resource in template.get('resources', {}).items():
+            definition = (resource.get('properties', {}).get('resource_def')
+                          or resource.get('properties', {}).get('resource'))
+            used = definition or resource
+            target = registry.get(used['type'])
+            if target is None:
+                continue
+            attrs = {ref[1] for ref in walk(template, 'get_attr')
+                     if ref[0] == res_name and len(ref) > 1}
+            if definition:
+                attrs = set()  # a group's attributes are its own
+            yield name, target, set(used.get('properties', {})), attrs
+
+
+@pytest.mark.parametrize('registry', [BASE_REGISTRY, STANDIN_REGISTRY],
+                         ids=['cloud', 'standin'])
+def test_nested_templates_get_what_they_declare(registry):
+    uses = list(nested_uses(registry))
+    assert uses
+    for user, target, given, attrs in uses:
+        nested = FILES[target]
+        declared = nested.get('parameters', {})
+        required = {p for p, spec in declared.items() if 'default' not in spec}
+        # The stand-in environment supplies image, flavor, network, subnet.
+        supplied = (set(STANDIN_ENV['parameter_defaults'])
+                    if registry is STANDIN_REGISTRY else set())
+        assert given <= set(declared), (user, target, given - set(declared))
+        assert required <= given | supplied, (user, target, required - given)
+        outputs = set(nested.get('outputs', {}))
+        assert attrs <= outputs, (user, target, attrs - outputs)
+
+
+def test_every_resource_type_is_known():
+    for template in FILES.values():
+        for resource in template.get('resources', {}).values():
+            definition = (resource.get('properties', {}).get('resource_def')
+                          or resource.get('properties', {}).get('resource')
+                          or {})
+            for rtype in (resource['type'], definition.get('type')):
+                if rtype:
+                    assert rtype.startswith('OS::') or rtype in BASE_REGISTRY
+    for target in STANDIN_REGISTRY.values():
+        assert target in FILES
+
+
+def test_the_healing_workflow_is_one_valid_graph():
+    workflow = FILES['healing_workflow.yaml']['resources']['workflow']
+    props = workflow['properties']
+    tasks = {t['name']: t for t in props['tasks']}
+    assert len(tasks) == len(props['tasks'])
+    for task in tasks.values():
+        for key in ('on_success', 'on_error', 'on_complete'):
+            for target in task.get(key, []):
+                name = (target if isinstance(target, str)
+                        else next(iter(target)))
+                assert name in tasks, (task['name'], name)
+        assert task['action'] in ('std.noop', 'std.fail',
+                                  'heat.resources_mark_unhealthy',
+                                  'heat.stacks_update')
+    # The input contract both the trigger and the dashboard use.
+    assert set(props['input']) == {'root_stack_id', 'stack_id', 'resource',
+                                   'heal', 'reason', 'requested_by'}
+    assert tasks['update_cluster']['input']['existing'] is True
+    # Mark-only stops after marking; heal goes on to the update.
+    assert tasks['mark_unhealthy']['on_success'] == [
+        {'update_cluster': '<% $.heal %>'}]
+
+
+def test_each_units_trigger_starts_the_clusters_workflow_for_itself():
+    unit = FILES['unit.yaml']['resources']
+    trigger = unit['trigger']['properties']
+    assert trigger['workflow_id'] == {'get_param': 'healing_workflow'}
+    workflow_inputs = set(
+        FILES['healing_workflow.yaml']['resources']['workflow']
+        ['properties']['input'])
+    assert set(trigger['input']) <= workflow_inputs
+    assert trigger['input']['stack_id'] == {'get_param': 'OS::stack_id'}
+    alarms = [r for r in unit.values() if r['type'] == 'OS::Aodh::EventAlarm']
+    assert {a['properties']['event_type'] for a in alarms} == {
+        'compute.instance.delete.*', 'compute.instance.update'}
+    for alarm in alarms:
+        assert alarm['properties']['alarm_queues'] == [
+            {'get_resource': 'queue'}]
+
+
+@pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)
+def test_manifest_entries_match_their_templates(template):
+    params = FILES[template.template]['parameters']
+    assert template.size_parameter in params
+    assert set(template.choices) <= set(params)
+    assert set(template.size_order) <= set(params)
+    assert set(STANDIN_ENV['parameter_defaults']) <= set(template.choices)
+    assert os.path.exists(os.path.join(catalog.TEMPLATES_DIR,
+                                       template.template))
+
+
+def test_launch_spec_merges_the_stand_ins_only_without_compute():
+    fixed = BUNDLED.get('fixed')
+    with_compute = BUNDLED.launch_spec(fixed, {'compute'})
+    without = BUNDLED.launch_spec(fixed, set())
+    assert 'OS::Nova::Server' not in with_compute['environment'][
+        'resource_registry']
+    assert 'parameter_defaults' not in with_compute['environment']
+    assert without['environment']['resource_registry'][
+        'Heal::LoadBalancer'] == 'standin/load_balancer.yaml'
+    assert set(without['files']) == set(with_compute['files'])
+
+
+def test_missing_services_count_the_stand_ins():
+    autoscaling = BUNDLED.get('autoscaling')
+    control_plane = {'orchestration', 'workflowv2', 'messaging', 'alarming'}
+    assert BUNDLED.missing_services(autoscaling, control_plane) == ['metric']
+    assert BUNDLED.missing_services(BUNDLED.get('fixed'), control_plane) == []
+    # With compute, the stand-ins are off: the rest must be real.
+    assert BUNDLED.missing_services(
+        BUNDLED.get('fixed'), control_plane | {'compute'}) == [
+        'image', 'network', 'load-balancer']
