@@ -202,8 +202,8 @@ class LaunchClusterTests(heal_helpers.TestCase):
         self.assertIn('unit.yaml', spec['files'])
         self.assertEqual('unit.yaml',
                          spec['environment']['resource_registry']['Heal::Unit'])
-        self.assertNotIn('OS::Nova::Server',
-                         spec['environment']['resource_registry'])
+        self.assertEqual('OS::Nova::Server',
+                         spec['environment']['resource_registry']['Heal::Server'])
 
     @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
     def test_launch_validates_then_creates_and_opens_the_cluster(self):
@@ -303,7 +303,7 @@ class LaunchClusterTests(heal_helpers.TestCase):
         self.assertRedirectsNoFollow(res, detail_url('new-id'))
         environment = self.mock_stack_create.call_args.kwargs['environment']
         self.assertEqual('standin/server.yaml',
-                         environment['resource_registry']['OS::Nova::Server'])
+                         environment['resource_registry']['Heal::Server'])
         self.assertIn('image', environment['parameter_defaults'])
 
     @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))

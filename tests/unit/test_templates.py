@@ -60,7 +60,7 @@ def nested_uses(registry):
                           or resource.get('properties', {}).get('resource'))
             used = definition or resource
             target = registry.get(used['type'])
-            if target is None:
+            if target not in FILES:
                 continue
             attrs = {ref[1] for ref in walk(template, 'get_attr')
                      if ref[0] == res_name and len(ref) > 1}
@@ -96,8 +96,12 @@ def test_every_resource_type_is_known():
             for rtype in (resource['type'], definition.get('type')):
                 if rtype:
                     assert rtype.startswith('OS::') or rtype in BASE_REGISTRY
-    for target in STANDIN_REGISTRY.values():
+    for target in BASE_REGISTRY.values():
+        assert target.startswith('OS::') or target in FILES
+    # The stand-ins replace the cloud's resources, never the bundled files.
+    for rtype, target in STANDIN_ENV['resource_registry'].items():
         assert target in FILES
+        assert BASE_REGISTRY[rtype] not in FILES or rtype.startswith('Heal::')
 
 
 def test_the_healing_workflow_is_one_valid_graph():
@@ -130,7 +134,8 @@ def test_each_units_trigger_starts_the_clusters_workflow_for_itself():
     workflow_inputs = set(
         FILES['healing_workflow.yaml']['resources']['workflow']
         ['properties']['input'])
-    assert set(trigger['input']) <= workflow_inputs
+    # Mistral gets no defaults from Heat: every input must be given.
+    assert set(trigger['input']) == workflow_inputs
     assert trigger['input']['stack_id'] == {'get_param': 'OS::stack_id'}
     alarms = [r for r in unit.values() if r['type'] == 'OS::Aodh::EventAlarm']
     assert {a['properties']['event_type'] for a in alarms} == {
@@ -155,8 +160,8 @@ def test_launch_spec_merges_the_stand_ins_only_without_compute():
     fixed = BUNDLED.get('fixed')
     with_compute = BUNDLED.launch_spec(fixed, {'compute'})
     without = BUNDLED.launch_spec(fixed, set())
-    assert 'OS::Nova::Server' not in with_compute['environment'][
-        'resource_registry']
+    assert with_compute['environment']['resource_registry'][
+        'Heal::Server'] == 'OS::Nova::Server'
     assert 'parameter_defaults' not in with_compute['environment']
     assert without['environment']['resource_registry'][
         'Heal::LoadBalancer'] == 'standin/load_balancer.yaml'

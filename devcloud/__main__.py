@@ -1,0 +1,172 @@
+"""The local cloud: python -m devcloud {run,start,stop,status,with,fail}.
+
+  run     start everything, print the logins, stop everything on Ctrl-C
+  start   start what is not running yet, then return (tests use this)
+  stop    stop everything started here
+  status  what runs
+  with    start what is needed, run a command, stop what this started
+  fail    publish the compute event a unit's failure makes (see inject.py)
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from devcloud import bootstrap
+from devcloud import layout
+from devcloud import process
+from devcloud import services
+
+INITIALISED = layout.path('initialised')
+
+
+def timed(label, function, *args):
+    began = time.monotonic()
+    result = function(*args)
+    print('  %-22s %5.1f s' % (label, time.monotonic() - began), flush=True)
+    return result
+
+
+def start_and_wait(service_list):
+    started = [s for s in service_list if process.start(s)]
+    for service in started:
+        timed(service.name, process.wait_ready, service)
+    return started
+
+
+def prepare_horizon():
+    env = dict(os.environ, HOME=layout.HOME)
+    env.update(services.horizon_env())
+    for command in (['collectstatic', '--noinput', '-v0'],
+                    ['compress', '--force', '-v0']):
+        subprocess.run([services.venv_bin('django-admin')] + command,
+                       env=env, check=True, cwd=layout.STATE,
+                       stdout=subprocess.DEVNULL)
+
+
+def running():
+    return [s for s in services.all_services() if s.running_pid()]
+
+
+def start():
+    """Start every service not running yet; the names of those started."""
+    if len(running()) == len(services.all_services()):
+        print('The local cloud is already running.')
+        return []
+    began = time.monotonic()
+    os.makedirs(layout.STATE, exist_ok=True)
+    first = not os.path.exists(INITIALISED)
+    print('Starting the local cloud (%s):' % (
+        'first start, initialising' if first else 'warm start'), flush=True)
+    bootstrap.write_configs()
+    bootstrap.prepare_data_dirs()
+    started = start_and_wait(services.infrastructure())
+    if first:
+        timed('databases', bootstrap.create_databases)
+        timed('keystone db', bootstrap.sync_keystone)
+    started += start_and_wait([services.keystone()])
+    if first:
+        timed('keystone data', bootstrap.populate_keystone)
+        timed('service dbs', bootstrap.sync_services)
+        with open(INITIALISED, 'w', encoding='utf-8') as f:
+            f.write('ok\n')
+    started += start_and_wait(services.openstack())
+    if not services.horizon().running_pid():
+        timed('horizon static', prepare_horizon)
+    started += start_and_wait([services.horizon()])
+    bootstrap.write_clouds_yaml()
+    print('Up in %.1f s.' % (time.monotonic() - began))
+    return [s.name for s in started]
+
+
+def stop(names=None):
+    for service in reversed(services.all_services()):
+        if names is None or service.name in names:
+            if process.stop(service):
+                print('  stopped %s' % service.name)
+    if names is None or 'rabbitmq' in names:
+        # RabbitMQ's Erlang port mapper outlives it as a daemon.
+        subprocess.run(['epmd', '-kill'], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+
+
+def print_logins():
+    print('\nDashboard: %s' % layout.DASHBOARD_URL)
+    for role, user in (('demo (member, heat_stack_owner)', layout.DEMO),
+                       ('admin', layout.ADMIN)):
+        print('  %-34s %s / %s' % (role, user['username'], user['password']))
+    print('CLI: openstack --os-cloud devcloud stack list   (clouds.yaml here)')
+    print('Logs: %s' % layout.LOG_DIR)
+
+
+def status():
+    for service in services.all_services():
+        pid = service.running_pid()
+        print('  %-16s %-8s %s' % (service.name,
+                                   'running' if pid else 'stopped',
+                                   service.port or ''))
+
+
+def run():
+    try:
+        start()
+        print_logins()
+        print('\nCtrl-C stops everything.', flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print('\nStopping the local cloud:')
+        stop()
+
+
+def run_with(command):
+    started = start()
+    try:
+        return subprocess.run(command, check=False).returncode
+    finally:
+        if started:
+            print('Stopping what was started for this command:')
+            stop(started)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='devcloud', description=__doc__,
+                                     formatter_class=argparse.
+                                     RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest='command', required=True)
+    for name in ('run', 'start', 'stop', 'status'):
+        sub.add_parser(name)
+    with_parser = sub.add_parser('with')
+    with_parser.add_argument('argv', nargs=argparse.REMAINDER)
+    from devcloud import inject
+    inject.add_parser(sub)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == 'run':
+            run()
+        elif args.command == 'start':
+            start()
+            print_logins()
+        elif args.command == 'stop':
+            stop()
+        elif args.command == 'status':
+            status()
+        elif args.command == 'with':
+            command = args.argv[1:] if args.argv[:1] == ['--'] else args.argv
+            return run_with(command)
+        else:
+            return inject.main(args)
+    except process.DevcloudError as error:
+        print('devcloud: %s' % error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

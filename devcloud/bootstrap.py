@@ -1,0 +1,181 @@
+"""First start: data directories, configuration, databases, Keystone's
+projects, users, roles and catalog. Every step can run again safely."""
+
+import os
+import shutil
+
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
+from keystoneclient.v3 import client as keystone_client
+
+from devcloud import layout
+from devcloud import process
+from devcloud import services
+
+SERVICE_USERS = {'heat': 'heat', 'mistral': 'mistral', 'zaqar': 'zaqar',
+                 'aodh': 'aodh'}
+HEAT_ROLES = ('heat_stack_owner', 'heat_stack_user')
+
+
+def write_configs():
+    """Render every service's configuration from devcloud/config."""
+    for project in ('heat', 'mistral', 'zaqar', 'aodh'):
+        layout.write(layout.config_file(project), layout.render(
+            project + '.conf.in', layout.template_values(project)))
+    layout.write(layout.config_file('keystone'), layout.render(
+        'keystone.conf.in', layout.template_values()))
+    layout.write(layout.path('rabbitmq', 'rabbitmq.conf'), layout.render(
+        'rabbitmq.conf.in', {}))
+    layout.write(layout.path('rabbitmq', 'enabled_plugins'), '[].\n')
+    layout.write(layout.path('horizon', 'local', '__init__.py'), '')
+    layout.write(layout.path('horizon', 'local', 'local_settings.py'),
+                 layout.render('local_settings.py.in',
+                               layout.template_values()))
+    write_aodh_paste()
+    os.makedirs(layout.path('redis'), exist_ok=True)
+
+
+def write_aodh_paste():
+    """Aodh's paste pipeline, with its filters told where aodh.conf is
+    (they read their options from a configuration of their own)."""
+    import aodh.api
+    source = os.path.join(os.path.dirname(aodh.api.__file__),
+                          'api-paste.ini')
+    lines = []
+    with open(source, encoding='utf-8') as f:
+        for line in f:
+            lines.append(line)
+            if line.strip() == 'oslo_config_project = aodh':
+                lines.append('oslo_config_file = %s\n'
+                             % layout.config_file('aodh'))
+    layout.write(layout.path('etc', 'aodh-api-paste.ini'), ''.join(lines))
+
+
+def own(path, user):
+    os.makedirs(path, exist_ok=True)
+    shutil.chown(path, user, user)
+    for folder, dirs, files in os.walk(path):
+        for name in dirs + files:
+            shutil.chown(os.path.join(folder, name), user, user)
+
+
+def prepare_data_dirs():
+    """Data directories owned by the users the servers run as."""
+    pg_data = layout.path('postgres')
+    if not os.path.exists(os.path.join(pg_data, 'PG_VERSION')):
+        own(pg_data, 'postgres')
+        process.run_once([os.path.join(services.PG_BIN, 'initdb'), '-D',
+                          pg_data, '--auth=trust', '-U', 'postgres',
+                          '--encoding=UTF8', '--locale=C'], user='postgres')
+    own(layout.path('rabbitmq'), 'rabbitmq')
+
+
+def create_databases():
+    import psycopg
+    with psycopg.connect(layout.DB_URL + '/postgres',
+                         autocommit=True) as conn:
+        existing = {row[0] for row in conn.execute(
+            'SELECT datname FROM pg_database')}
+        for name in layout.DATABASES:
+            if name not in existing:
+                conn.execute('CREATE DATABASE %s' % name)
+
+
+def sync_keystone():
+    conf = ['--config-file', layout.config_file('keystone')]
+    manage = services.venv_bin('keystone-manage')
+    process.run_once([manage] + conf + ['db_sync'])
+    for setup in ('fernet_setup', 'credential_setup'):
+        process.run_once([manage] + conf + [
+            setup, '--keystone-user', 'root', '--keystone-group', 'root'])
+    url = layout.KEYSTONE_URL + '/v3'
+    process.run_once([manage] + conf + [
+        'bootstrap', '--bootstrap-password', layout.ADMIN['password'],
+        '--bootstrap-admin-url', url, '--bootstrap-internal-url', url,
+        '--bootstrap-public-url', url,
+        '--bootstrap-region-id', layout.REGION])
+
+
+def sync_services():
+    process.run_once([services.venv_bin('heat-manage'), '--config-file',
+                      layout.config_file('heat'), 'db_sync'])
+    mistral_conf = ['--config-file', layout.config_file('mistral')]
+    process.run_once([services.venv_bin('mistral-db-manage')]
+                     + mistral_conf + ['upgrade', 'head'])
+    process.run_once([services.venv_bin('mistral-db-manage')]
+                     + mistral_conf + ['populate'])
+    process.run_once([services.venv_bin('aodh-dbsync'), '--config-file',
+                      layout.config_file('aodh')])
+
+
+def admin_client():
+    auth = v3.Password(
+        auth_url=layout.KEYSTONE_URL + '/v3',
+        username=layout.ADMIN['username'], password=layout.ADMIN['password'],
+        project_name=layout.ADMIN['project'], user_domain_id='default',
+        project_domain_id='default')
+    return keystone_client.Client(session=ks_session.Session(auth=auth))
+
+
+def find_or_create(manager, name, **kwargs):
+    found = manager.list(name=name, **{k: v for k, v in kwargs.items()
+                                       if k == 'domain'})
+    return found[0] if found else manager.create(name=name, **kwargs)
+
+
+def populate_keystone():
+    """Projects, users, roles, the heat domain and the catalog."""
+    ks = admin_client()
+    default = ks.domains.get('default')
+    service_project = find_or_create(ks.projects, 'service', domain=default)
+    demo_project = find_or_create(ks.projects, layout.DEMO['project'],
+                                  domain=default)
+    roles = {name: find_or_create(ks.roles, name)
+             for name in ('admin', 'member', 'reader') + HEAT_ROLES}
+    for user_name in SERVICE_USERS.values():
+        user = find_or_create(ks.users, user_name, domain=default,
+                              password=layout.SERVICE_PASSWORD)
+        ks.roles.grant(roles['admin'], user=user, project=service_project)
+    demo = find_or_create(ks.users, layout.DEMO['username'], domain=default,
+                          password=layout.DEMO['password'])
+    for role in layout.DEMO_ROLES:
+        ks.roles.grant(roles[role], user=demo, project=demo_project)
+    admin = ks.users.list(name=layout.ADMIN['username'])[0]
+    ks.roles.grant(roles['admin'], user=admin, project=demo_project)
+    heat_domain = find_or_create(ks.domains, 'heat',
+                                 description='Heat stack users')
+    heat_admin = find_or_create(ks.users, 'heat_domain_admin',
+                                domain=heat_domain,
+                                password=layout.SERVICE_PASSWORD)
+    ks.roles.grant(roles['admin'], user=heat_admin, domain=heat_domain)
+    for service_type, name, url in layout.CATALOG:
+        service = (ks.services.list(type=service_type)
+                   or [ks.services.create(name=name, type=service_type)])[0]
+        existing = {e.interface for e in ks.endpoints.list(service=service)}
+        for interface in ('public', 'internal', 'admin'):
+            if interface not in existing:
+                ks.endpoints.create(service=service, url=url,
+                                    interface=interface,
+                                    region=layout.REGION)
+
+
+def write_clouds_yaml():
+    """clouds.yaml at the repo root: `openstack --os-cloud devcloud`."""
+    entries = []
+    for cloud, user in (('devcloud', layout.DEMO),
+                        ('devcloud-admin', layout.ADMIN)):
+        entries.append(
+            '  %s:\n'
+            '    auth:\n'
+            '      auth_url: %s/v3\n'
+            '      username: %s\n'
+            '      password: %s\n'
+            '      project_name: %s\n'
+            '      user_domain_name: Default\n'
+            '      project_domain_name: Default\n'
+            '    region_name: %s\n'
+            '    identity_api_version: 3\n'
+            % (cloud, layout.KEYSTONE_URL, user['username'],
+               user['password'], user['project'], layout.REGION))
+    layout.write(os.path.join(layout.REPO, 'clouds.yaml'),
+                 'clouds:\n' + ''.join(entries))

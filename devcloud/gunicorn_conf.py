@@ -1,0 +1,18 @@
+"""gunicorn settings for the local cloud's WSGI services, from the
+environment the service definitions set (DEVCLOUD_*)."""
+
+import os
+import sys
+
+bind = os.environ['DEVCLOUD_BIND']
+wsgi_app = os.environ['DEVCLOUD_APP']
+workers = int(os.environ.get('DEVCLOUD_WORKERS', '1'))
+threads = int(os.environ.get('DEVCLOUD_THREADS', '4'))
+worker_class = 'gthread'
+timeout = 180
+graceful_timeout = 5
+accesslog = None
+
+# keystone, heat-api and aodh-api parse sys.argv when their app is built:
+# they must not see gunicorn's own arguments.
+sys.argv[1:] = []

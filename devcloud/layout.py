@@ -1,0 +1,76 @@
+"""Where the local cloud keeps its state, and the fixed facts about it:
+addresses, credentials (a dev cloud on loopback: they are printed, not
+secret) and the settings the config templates are rendered with."""
+
+import os
+import string
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STATE = os.environ.get('DEVCLOUD_STATE', os.path.join(REPO, '.devcloud'))
+CONFIG_TEMPLATES = os.path.join(os.path.dirname(__file__), 'config')
+VENV = sys.prefix
+
+HOST = '127.0.0.1'
+REGION = 'RegionOne'
+KEYSTONE_URL = 'http://%s:5000' % HOST
+DASHBOARD_URL = 'http://%s:8080/' % HOST
+DB_URL = 'postgresql://postgres@%s:5432' % HOST
+REDIS_URL = 'redis://%s:6379' % HOST
+TRANSPORT_URL = 'rabbit://guest:guest@%s:5672/' % HOST
+SERVICE_PASSWORD = 'devcloud-service'
+ADMIN = {'username': 'admin', 'password': 'devcloud-admin',
+         'project': 'admin'}
+DEMO = {'username': 'demo', 'password': 'devcloud-demo', 'project': 'demo'}
+DEMO_ROLES = ('member', 'heat_stack_owner')
+DATABASES = ('keystone', 'heat', 'mistral', 'aodh')
+
+# (service type, name, URL) for the catalog.
+CATALOG = (
+    ('orchestration', 'heat', 'http://%s:8004/v1/%%(project_id)s' % HOST),
+    ('workflowv2', 'mistral', 'http://%s:8989/v2' % HOST),
+    ('messaging', 'zaqar', 'http://%s:8888' % HOST),
+    ('alarming', 'aodh', 'http://%s:8042' % HOST),
+)
+
+
+def path(*parts):
+    return os.path.join(STATE, *parts)
+
+
+LOG_DIR = path('log')
+RUN_DIR = path('run')
+# Every service runs with this HOME: oslo.config finds each project's file
+# in ~/.<project>/<project>.conf, also where a WSGI app builds its own
+# configuration without command-line arguments.
+HOME = path('home')
+
+
+def config_file(project):
+    return os.path.join(HOME, '.' + project, project + '.conf')
+
+
+def template_values(service_user=None):
+    values = {
+        'state_dir': STATE, 'log_dir': LOG_DIR, 'venv': VENV,
+        'keystone_url': KEYSTONE_URL, 'db_url': DB_URL,
+        'aodh_db_url': DB_URL, 'redis_url': REDIS_URL,
+        'transport_url': TRANSPORT_URL, 'service_password': SERVICE_PASSWORD,
+        'secret': 'devcloud-signed-url-key',
+    }
+    if service_user:
+        values['service_user'] = service_user
+        values['authtoken'] = render('authtoken.conf.in', values)
+    return values
+
+
+def render(template_name, values):
+    with open(os.path.join(CONFIG_TEMPLATES, template_name),
+              encoding='utf-8') as f:
+        return string.Template(f.read()).substitute(values)
+
+
+def write(file_path, text):
+    os.makedirs(os.path.dirname(file_path), exist_ok=True)
+    with open(file_path, 'w', encoding='utf-8') as f:
+        f.write(text)

@@ -1,0 +1,150 @@
+"""Start, watch and stop the local cloud's processes.
+
+Each service runs in a session (process group) of its own, with its output
+in log/<name>.log and its group id in run/<name>.pid, so that stopping it
+also stops whatever it forked (mistral-server's and oslo.service's workers
+linger after their master otherwise).
+"""
+
+import dataclasses
+import os
+import signal
+import socket
+import subprocess
+import time
+
+from devcloud import layout
+
+GRACE_SECONDS = 10
+
+
+class DevcloudError(Exception):
+    """A problem the user can act on; printed without a traceback."""
+
+
+@dataclasses.dataclass
+class Service:
+    name: str
+    argv: list
+    port: int = None  # the port it serves on; it is ready when that answers
+    user: str = None  # run as this user (databases refuse root)
+    env: dict = dataclasses.field(default_factory=dict)
+
+    def pid_file(self):
+        return os.path.join(layout.RUN_DIR, self.name + '.pid')
+
+    def log_file(self):
+        return os.path.join(layout.LOG_DIR, self.name + '.log')
+
+    def running_pid(self):
+        try:
+            with open(self.pid_file(), encoding='utf-8') as f:
+                pid = int(f.read().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if group_alive(pid) else None
+
+
+def group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def port_open(port, host=layout.HOST):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def start(service):
+    """Start the service unless it runs already; True if started now."""
+    if service.running_pid():
+        return False
+    if service.port and port_open(service.port):
+        raise DevcloudError(
+            'port %d, which %s serves on, is taken by another process '
+            '(see: ss -ltnp "sport = :%d")'
+            % (service.port, service.name, service.port))
+    os.makedirs(layout.LOG_DIR, exist_ok=True)
+    os.makedirs(layout.RUN_DIR, exist_ok=True)
+    argv = list(service.argv)
+    if service.user:
+        argv = ['runuser', '-u', service.user, '--'] + argv
+    env = dict(os.environ, HOME=layout.HOME)
+    env.update(service.env)
+    with open(service.log_file(), 'ab') as log:
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=env,
+                                start_new_session=True, cwd=layout.STATE)
+    with open(service.pid_file(), 'w', encoding='utf-8') as f:
+        f.write(str(proc.pid))
+    return True
+
+
+def wait_ready(service, timeout=90):
+    """Wait until the service answers on its port; fail with its log."""
+    if not service.port:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(service.port):
+            return
+        if not service.running_pid():
+            break
+        time.sleep(0.2)
+    raise DevcloudError('%s did not come up on port %s; the end of %s:\n%s'
+                        % (service.name, service.port, service.log_file(),
+                           tail(service.log_file())))
+
+
+def tail(file_path, lines=15):
+    try:
+        with open(file_path, encoding='utf-8', errors='replace') as f:
+            return ''.join(f.readlines()[-lines:])
+    except OSError:
+        return '(no log)'
+
+
+def stop(service):
+    """TERM the service's process group, KILL it after a grace period."""
+    pgid = service.running_pid()
+    if pgid:
+        try:
+            os.killpg(pgid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + GRACE_SECONDS
+        while group_alive(pgid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if group_alive(pgid):
+            os.killpg(pgid, signal.SIGKILL)
+    try:
+        os.remove(service.pid_file())
+    except FileNotFoundError:
+        pass
+    return bool(pgid)
+
+
+def run_once(argv, user=None, env=None):
+    """A set-up command; its output goes to log/setup.log."""
+    os.makedirs(layout.LOG_DIR, exist_ok=True)
+    if user:
+        argv = ['runuser', '-u', user, '--'] + list(argv)
+    full_env = dict(os.environ, HOME=layout.HOME)
+    full_env.update(env or {})
+    log_path = os.path.join(layout.LOG_DIR, 'setup.log')
+    with open(log_path, 'ab') as log:
+        log.write(('$ %s\n' % ' '.join(argv)).encode())
+        log.flush()
+        result = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=full_env,
+                                cwd=layout.STATE)
+    if result.returncode:
+        raise DevcloudError('%s failed (exit %d); the end of %s:\n%s'
+                            % (argv[0], result.returncode, log_path,
+                               tail(log_path)))

@@ -1,0 +1,111 @@
+"""The local cloud's services, in start order."""
+
+import glob
+import os
+
+from devcloud import layout
+from devcloud.process import Service
+
+# Debian's PostgreSQL server binaries, of whichever major version it ships.
+PG_BIN = max(glob.glob('/usr/lib/postgresql/*/bin')
+             or ['/usr/lib/postgresql/15/bin'],
+             key=lambda path: int(path.split('/')[-2]))
+RABBIT_BIN = '/usr/lib/rabbitmq/bin'
+
+
+def venv_bin(name):
+    return os.path.join(layout.VENV, 'bin', name)
+
+
+def wsgi(name, app, port, workers=1, threads=4, env=None):
+    """A WSGI service under gunicorn's threaded workers."""
+    service_env = {
+        'DEVCLOUD_BIND': '%s:%d' % (layout.HOST, port),
+        'DEVCLOUD_APP': app,
+        'DEVCLOUD_WORKERS': str(workers),
+        'DEVCLOUD_THREADS': str(threads),
+    }
+    service_env.update(env or {})
+    return Service(name, [venv_bin('gunicorn'), '-c',
+                          os.path.join(os.path.dirname(__file__),
+                                       'gunicorn_conf.py')],
+                   port=port, env=service_env)
+
+
+def oslo_command(name, script, project, *extra):
+    return Service(name, [venv_bin(script), '--config-file',
+                          layout.config_file(project)] + list(extra))
+
+
+def infrastructure():
+    return [
+        Service('postgresql', [
+            os.path.join(PG_BIN, 'postgres'), '-D', layout.path('postgres'),
+            '-h', layout.HOST, '-p', '5432', '-k', layout.path('postgres'),
+            # A dev cloud's data may be lost on a crash; speed matters more.
+            '-c', 'fsync=off', '-c', 'synchronous_commit=off',
+            '-c', 'full_page_writes=off', '-c', 'max_connections=400'],
+            port=5432, user='postgres'),
+        Service('rabbitmq', [os.path.join(RABBIT_BIN, 'rabbitmq-server')],
+                port=5672, user='rabbitmq', env=rabbitmq_env()),
+        Service('redis', [
+            '/usr/bin/redis-server', '--bind', layout.HOST, '--port', '6379',
+            '--save', '', '--appendonly', 'no',
+            '--dir', layout.path('redis')], port=6379),
+    ]
+
+
+def rabbitmq_env():
+    base = layout.path('rabbitmq')
+    return {
+        'HOME': base,  # its Erlang cookie
+        'RABBITMQ_NODENAME': 'devcloud@localhost',
+        'RABBITMQ_NODE_IP_ADDRESS': layout.HOST,
+        'ERL_EPMD_ADDRESS': layout.HOST,
+        'RABBITMQ_CONFIG_FILE': os.path.join(base, 'rabbitmq.conf'),
+        'RABBITMQ_MNESIA_BASE': os.path.join(base, 'mnesia'),
+        'RABBITMQ_LOG_BASE': os.path.join(base, 'log'),
+        'RABBITMQ_ENABLED_PLUGINS_FILE': os.path.join(base,
+                                                      'enabled_plugins'),
+        'RABBITMQ_PID_FILE': os.path.join(base, 'rabbitmq.pid'),
+    }
+
+
+def keystone():
+    return wsgi('keystone', 'keystone.wsgi.api:application', 5000,
+                workers=2, threads=2,
+                env={'OS_KEYSTONE_CONFIG_FILES':
+                     layout.config_file('keystone')})
+
+
+def openstack():
+    return [
+        wsgi('heat-api', 'heat.wsgi.api:application', 8004, workers=2),
+        oslo_command('heat-engine', 'heat-engine', 'heat'),
+        Service('mistral', [venv_bin('mistral-server'), '--config-file',
+                            layout.config_file('mistral'),
+                            '--server', 'api,engine,executor'], port=8989),
+        wsgi('zaqar', 'zaqar.transport.wsgi.app:application', 8888,
+             workers=2, threads=8),
+        wsgi('aodh-api', 'aodh.wsgi.api:application', 8042),
+        oslo_command('aodh-evaluator', 'aodh-evaluator', 'aodh'),
+        oslo_command('aodh-listener', 'aodh-listener', 'aodh'),
+        oslo_command('aodh-notifier', 'aodh-notifier', 'aodh'),
+    ]
+
+
+def horizon():
+    return wsgi('horizon', 'devcloud.horizon_wsgi:application', 8080,
+                workers=2, threads=4, env=horizon_env())
+
+
+def horizon_env():
+    return {
+        'DJANGO_SETTINGS_MODULE': 'openstack_dashboard.settings',
+        'PYTHONPATH': os.pathsep.join([layout.path('horizon'),
+                                       layout.REPO]),
+    }
+
+
+def all_services():
+    return infrastructure() + [keystone()] + openstack() + [horizon()]
