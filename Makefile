@@ -1,27 +1,52 @@
 # heal-dashboard: `make run` brings up the local cloud with the dashboard,
-# `make test` runs every test tier. Both set up what they need first.
+# `make test` runs every test tier. Both install what they need first.
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEVCLOUD := $(PY) -m devcloud
+# The servers the local cloud runs, and the browser the browser tier drives.
+DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server \
+	chromium chromium-driver fonts-dejavu-core
 
-.PHONY: help venv test unit lint packaging clean
+.PHONY: help run start stop status fail test unit packaging lint cloud-tests \
+	debian-packages clean
 
 help:
-	@echo "make run    - local OpenStack + Horizon with heal-dashboard"
-	@echo "make test   - every test tier (unit, packaging, lint)"
-	@echo "make unit   - unit tests only"
+	@echo "make run     - local OpenStack + Horizon with heal-dashboard (Ctrl-C stops)"
+	@echo "make test    - every test tier: unit, packaging, lint, integration, browser"
+	@echo "make start / stop / status - the local cloud in the background"
+	@echo "make fail CLUSTER=name UNIT=0 [EVENT=delete|stopped|error]"
 
-venv: $(STAMP)
+debian-packages:
+	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-$(STAMP): setup.cfg setup.py
+$(STAMP): setup.cfg setup.py devcloud/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test]' -r devcloud/requirements.txt
 	touch $@
 
-test: unit packaging lint
+run: $(STAMP) debian-packages
+	$(DEVCLOUD) run
+
+start: $(STAMP) debian-packages
+	$(DEVCLOUD) start
+
+stop:
+	$(DEVCLOUD) stop
+
+status:
+	$(DEVCLOUD) status
+
+EVENT ?= delete
+fail: $(STAMP)
+	$(DEVCLOUD) fail $(CLUSTER) $(UNIT) --event $(EVENT)
+
+test: unit packaging lint cloud-tests
 
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit
@@ -31,6 +56,10 @@ packaging: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+# Against the real local cloud: started for the run unless already up.
+cloud-tests: $(STAMP) debian-packages
+	$(DEVCLOUD) with -- $(PY) -m pytest tests/integration tests/browser
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -3,6 +3,7 @@
   run     start everything, print the logins, stop everything on Ctrl-C
   start   start what is not running yet, then return (tests use this)
   stop    stop everything started here
+  restart stop and start the named services (e.g. horizon, after a change)
   status  what runs
   with    start what is needed, run a command, stop what this started
   fail    publish the compute event a unit's failure makes (see inject.py)
@@ -142,6 +143,10 @@ def main(argv=None):
     sub = parser.add_subparsers(dest='command', required=True)
     for name in ('run', 'start', 'stop', 'status'):
         sub.add_parser(name)
+    restart_parser = sub.add_parser('restart')
+    restart_parser.add_argument('names', nargs='+', metavar='service',
+                                choices=[s.name for s in
+                                         services.all_services()])
     with_parser = sub.add_parser('with')
     with_parser.add_argument('argv', nargs=argparse.REMAINDER)
     from devcloud import inject
@@ -157,6 +162,9 @@ def main(argv=None):
             stop()
         elif args.command == 'status':
             status()
+        elif args.command == 'restart':
+            stop(args.names)
+            start()
         elif args.command == 'with':
             command = args.argv[1:] if args.argv[:1] == ['--'] else args.argv
             return run_with(command)

@@ -72,8 +72,11 @@ def rabbitmq_env():
 
 
 def keystone():
+    # One thread a worker: with several, concurrent requests mixed up their
+    # token scopes (Aodh's trust creation was refused as domain-scoped while
+    # Heat's stack-domain admin was busy).
     return wsgi('keystone', 'keystone.wsgi.api:application', 5000,
-                workers=2, threads=2,
+                workers=4, threads=1,
                 env={'OS_KEYSTONE_CONFIG_FILES':
                      layout.config_file('keystone')})
 

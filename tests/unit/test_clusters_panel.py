@@ -133,6 +133,13 @@ class SelectTemplateTests(heal_helpers.TestCase):
         self.assertNotContains(res, LAUNCH_AUTOSCALING_URL)
         self.assertFalse(res.context['uses_standin'])
 
+    def test_opens_as_a_modal_from_the_table(self):
+        res = self.client.get(SELECT_URL,
+                              HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertTemplateUsed(
+            res, 'project/heal_clusters/_select_template.html')
+        self.assertTemplateNotUsed(res, 'base.html')
+
     def test_says_when_stand_ins_replace_compute(self):
         self.drop_services('compute', 'network', 'image', 'load-balancer')
 
@@ -182,6 +189,7 @@ class LaunchClusterTests(heal_helpers.TestCase):
         res = self.client.get(LAUNCH_FIXED_URL)
 
         self.assertTemplateUsed(res, 'project/heal_clusters/launch.html')
+        self.assertTemplateUsed(res, 'project/heal_clusters/_launch.html')
         form = res.context['form']
         fields = [name for name in form.fields if name.startswith('param_')]
         # Parameter groups' order first, then the rest.
@@ -337,6 +345,17 @@ class LaunchClusterTests(heal_helpers.TestCase):
 
         self.assertIn('param_desired_size', res.context['form'].errors)
         self.mock_stack_create.assert_not_called()
+
+    @helpers.create_mocks(with_heat(['template_validate']))
+    def test_opens_as_a_modal(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+
+        res = self.client.get(LAUNCH_FIXED_URL,
+                              HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+        self.assertTemplateUsed(res, 'project/heal_clusters/_launch.html')
+        self.assertTemplateNotUsed(res, 'base.html')
 
     def test_an_unknown_template_is_404(self):
         url = reverse('horizon:project:heal_clusters:launch', args=['nope'])

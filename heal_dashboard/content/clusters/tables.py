@@ -44,7 +44,7 @@ class DeleteCluster(tables.DeleteAction):
                              'Scheduled deletion of Clusters', count)
 
     def allowed(self, request, cluster=None):
-        return cluster is None or cluster.status != 'DELETE_IN_PROGRESS'
+        return cluster is None or not cluster.status.startswith('DELETE')
 
     def delete(self, request, obj_id):
         api.heat.stack_delete(request, obj_id)

@@ -56,7 +56,8 @@ class IndexView(tables.DataTableView):
                                          api.heat.template_id_of)
 
 
-class SelectTemplateView(PolicyMixin, views.HorizonTemplateView):
+class SelectTemplateView(PolicyMixin, forms.ModalFormMixin,
+                         views.HorizonTemplateView):
     template_name = 'project/heal_clusters/select_template.html'
     page_title = _('Launch Cluster')
     policy_rules = (('heal', 'heal:cluster:launch'),)

@@ -1,0 +1,70 @@
+"""A person's path: log in, open Self-Healing, launch a cluster from the
+form, watch it complete, open it."""
+
+import time
+import uuid
+
+from devcloud import inject
+from devcloud import layout
+from tests.browser.conftest import log_in
+from tests.browser.conftest import screenshot
+
+CLUSTERS_URL = layout.DASHBOARD_URL + 'project/heal_clusters/'
+
+
+def delete_cluster(name):
+    heat, _session = inject.heat_for(layout.DEMO)
+    for stack in heat.stacks.list(filters={'name': name}):
+        heat.stacks.delete(stack.id)
+
+
+def wait_for_modal(page):
+    """Until Horizon's loading spinner has given way to the modal."""
+    page.wait_for_selector('.modal.loading', state='detached')
+
+
+def test_demo_user_launches_and_watches_a_cluster(page):
+    name = 'browser-%s' % uuid.uuid4().hex[:6]
+    log_in(page, layout.DEMO)
+    try:
+        # The panel group and panel are in the Project dashboard's menu.
+        page.goto(layout.DASHBOARD_URL + 'project/')
+        assert page.locator('text=Self-Healing').count() >= 1
+        page.goto(CLUSTERS_URL)
+        page.click('#clusters__action_launch')
+        page.wait_for_selector('.heal-template[data-template="fixed"]')
+        wait_for_modal(page)
+        screenshot(page, 'select-template')
+        page.click('.heal-template[data-template="fixed"] '
+                   '.heal-launch-template')
+
+        page.wait_for_selector('#id_name')
+        wait_for_modal(page)
+        page.fill('#id_name', name)
+        page.fill('#id_param_cluster_size', '2')
+        page.fill('#id_param_alarm_cache_seconds', '0')
+        screenshot(page, 'launch-form')
+        page.click('.modal-footer input[type=submit], '
+                   '.modal-footer button[type=submit]')
+
+        # Success opens the cluster's page; it settles within a minute.
+        page.wait_for_url('**/project/heal_clusters/*/')
+        deadline = time.monotonic() + 90
+        status = ''
+        while time.monotonic() < deadline:
+            status = page.inner_text('.heal-cluster-status')
+            if not status.endswith('IN_PROGRESS'):
+                break
+            time.sleep(2)
+            page.reload()
+        assert status == 'CREATE_COMPLETE'
+        assert name in page.inner_text('.detail-title')
+        screenshot(page, 'cluster-overview')
+
+        page.goto(CLUSTERS_URL)
+        row = page.locator('tr', has_text=name)
+        assert 'Create Complete' in row.inner_text()
+        assert '2' in row.locator('td').nth(4).inner_text()
+        screenshot(page, 'clusters')
+    finally:
+        delete_cluster(name)
