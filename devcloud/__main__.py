@@ -43,9 +43,12 @@ def prepare_horizon():
     env.update(services.horizon_env())
     for command in (['collectstatic', '--noinput', '-v0'],
                     ['compress', '--force', '-v0']):
-        subprocess.run([services.venv_bin('django-admin')] + command,
-                       env=env, check=True, cwd=layout.STATE,
-                       stdout=subprocess.DEVNULL)
+        result = subprocess.run(
+            [services.venv_bin('django-admin')] + command, env=env,
+            cwd=layout.STATE, capture_output=True, text=True, check=False)
+        if result.returncode:
+            raise process.DevcloudError('Horizon %s failed:\n%s' % (
+                command[0], result.stderr[-2000:]))
 
 
 def running():
@@ -84,10 +87,16 @@ def start():
 
 
 def stop(names=None):
-    for service in reversed(services.all_services()):
-        if names is None or service.name in names:
-            if process.stop(service):
-                print('  stopped %s' % service.name)
+    chosen = [s for s in services.all_services()
+              if names is None or s.name in names]
+    infrastructure = {s.name for s in services.infrastructure()}
+    # The OpenStack services first, while their database and bus still
+    # answer; then those.
+    for phase in ([s for s in chosen if s.name not in infrastructure],
+                  [s for s in chosen if s.name in infrastructure]):
+        stopped = process.stop(phase)
+        if stopped:
+            print('  stopped %s' % ', '.join(stopped))
     if names is None or 'rabbitmq' in names:
         # RabbitMQ's Erlang port mapper outlives it as a daemon.
         subprocess.run(['epmd', '-kill'], stdout=subprocess.DEVNULL,

@@ -110,24 +110,33 @@ def tail(file_path, lines=15):
         return '(no log)'
 
 
-def stop(service):
-    """TERM the service's process group, KILL it after a grace period."""
-    pgid = service.running_pid()
-    if pgid:
-        try:
-            os.killpg(pgid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + GRACE_SECONDS
-        while group_alive(pgid) and time.monotonic() < deadline:
-            time.sleep(0.1)
+def stop(service_list):
+    """TERM the services' process groups together, KILL what is left after
+    a grace period; the names of those that were running."""
+    groups = {s.name: s.running_pid() for s in service_list}
+    groups = {name: pgid for name, pgid in groups.items() if pgid}
+    for pgid in groups.values():
+        _signal(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + GRACE_SECONDS
+    while (any(group_alive(p) for p in groups.values())
+           and time.monotonic() < deadline):
+        time.sleep(0.1)
+    for pgid in groups.values():
         if group_alive(pgid):
-            os.killpg(pgid, signal.SIGKILL)
+            _signal(pgid, signal.SIGKILL)
+    for service in service_list:
+        try:
+            os.remove(service.pid_file())
+        except FileNotFoundError:
+            pass
+    return sorted(groups)
+
+
+def _signal(pgid, signum):
     try:
-        os.remove(service.pid_file())
-    except FileNotFoundError:
+        os.killpg(pgid, signum)
+    except ProcessLookupError:
         pass
-    return bool(pgid)
 
 
 def run_once(argv, user=None, env=None):

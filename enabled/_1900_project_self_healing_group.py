@@ -16,3 +16,4 @@ ADD_EXCEPTIONS = {
 }
 
 ADD_SCSS_FILES = ['heal_dashboard/heal.scss']
+ADD_JS_FILES = ['heal_dashboard/heal.js']

@@ -1,13 +1,31 @@
 """The health model: Heat, Nova, Aodh, Zaqar and Mistral data joined per
 cluster and per unit.
 
-Plain functions over plain data (what the clients return), no Django and no
-API calls: the views fetch each service's list once and hand it here.
+Plain functions over plain data (what the clients return, as objects or
+dicts), no Django and no API calls: the views fetch each service's list once
+and hand it here. A service that could not be asked is passed as None, and
+what depends on it is reported as unknown rather than guessed.
 """
 
 import dataclasses
 
 from heal_dashboard import catalog
+
+# The unit template's resources, by name.
+SERVER = 'server'
+QUEUE = 'queue'
+TRIGGER = 'trigger'
+ALARMS = (('alarm_deleted', 'deleted'), ('alarm_stopped', 'stopped'),
+          ('alarm_error', 'error'))
+
+# Overall health of a unit, most pressing first.
+HEALING = 'healing'
+UNHEALTHY = 'unhealthy'
+UNPROTECTED = 'unprotected'
+UNKNOWN = 'unknown'
+HEALTHY = 'healthy'
+
+SERVER_FAILED = ('ERROR', 'SHUTOFF', 'DELETED', 'SOFT_DELETED', 'SUSPENDED')
 
 
 @dataclasses.dataclass
@@ -21,10 +39,67 @@ class ClusterSummary:
     units: int
 
 
-def _get(item, key):
+@dataclasses.dataclass
+class AlarmState:
+    kind: str        # deleted, stopped or error: what it watches for
+    alarm_id: str
+    state: str       # ok, alarm, insufficient data, missing or unknown
+    fired_at: str = None
+
+
+@dataclasses.dataclass
+class QueueState:
+    name: str
+    messages: int = None      # None: unknown
+    subscribed: bool = None   # a subscription exists
+    confirmed: bool = None    # ... and confirmed (where Zaqar asks that)
+
+
+@dataclasses.dataclass
+class ExecutionState:
+    id: str
+    state: str
+    created: str
+    updated: str
+    error: str
+    requested_by: str
+    heal: bool
+
+
+@dataclasses.dataclass
+class UnitHealth:
+    name: str
+    stack_id: str
+    status: str
+    status_reason: str
+    server_id: str
+    server_name: str
+    server_status: str     # Nova's, or the server resource's without Nova
+    server_resource_status: str
+    alarms: list
+    queue: QueueState
+    last_execution: ExecutionState
+    health: str
+    reasons: list
+
+    @property
+    def id(self):
+        return self.name
+
+    @property
+    def settled(self):
+        """Nothing to wait for: an unhealthy unit is about to be healed."""
+        return self.health not in (HEALING, UNHEALTHY)
+
+
+def _get(item, key, default=None):
     if isinstance(item, dict):
-        return item.get(key)
-    return getattr(item, key, None)
+        return item.get(key, default)
+    return getattr(item, key, default)
+
+
+def _status(item):
+    return _get(item, 'stack_status') or _get(item, 'resource_status') or ''
 
 
 def unit_stacks(cluster, stacks):
@@ -41,10 +116,6 @@ def unit_stacks(cluster, stacks):
     return [s for s in stacks if _get(s, 'parent') in groups]
 
 
-def _is_deleting(stack):
-    return (_get(stack, 'stack_status') or '').startswith('DELETE')
-
-
 def summarize_clusters(clusters, stacks, template_id_of):
     """One summary per cluster, units counted from the nested stacks."""
     return [
@@ -56,7 +127,208 @@ def summarize_clusters(clusters, stacks, template_id_of):
             status_reason=_get(cluster, 'stack_status_reason'),
             created=_get(cluster, 'creation_time'),
             units=len([u for u in unit_stacks(cluster, stacks)
-                       if not _is_deleting(u)]),
+                       if not _status(u).startswith('DELETE')]),
         )
         for cluster in clusters
     ]
+
+
+def group_unit_resources(resources):
+    """{unit name: (the unit's own resource, {part name: resource})} from
+    Heat's nested resource list of a cluster (nested_depth=2)."""
+    units = {_get(r, 'resource_name'): r for r in resources
+             if _get(r, 'parent_resource') == catalog.UNITS_RESOURCE}
+    by_stack = {_get(u, 'physical_resource_id'): name
+                for name, u in units.items()}
+    parts = {name: {} for name in units}
+    for resource in resources:
+        unit = _get(resource, 'parent_resource')
+        if unit in units and _stack_id_of(resource) in by_stack:
+            name = _get(resource, 'resource_name')
+            # While Heat replaces a resource, the old one (being deleted)
+            # and its replacement are both listed: keep the replacement.
+            if name not in parts[unit] or _status(
+                    parts[unit][name]).startswith('DELETE'):
+                parts[unit][name] = resource
+    return {name: (units[name], parts[name]) for name in units}
+
+
+def _stack_id_of(resource):
+    """The id of the stack a resource belongs to, from its links."""
+    for link in _get(resource, 'links') or ():
+        if link.get('rel') == 'stack':
+            return link['href'].rstrip('/').rsplit('/', 1)[-1]
+    return None
+
+
+def alarm_states(parts, alarms):
+    states = []
+    for resource_name, kind in ALARMS:
+        resource = parts.get(resource_name)
+        alarm_id = _get(resource, 'physical_resource_id') if resource else None
+        if not alarm_id:
+            states.append(AlarmState(kind, None, 'missing'))
+        elif alarms is None:
+            states.append(AlarmState(kind, alarm_id, 'unknown'))
+        elif alarm_id not in alarms:
+            states.append(AlarmState(kind, alarm_id, 'missing'))
+        else:
+            alarm = alarms[alarm_id]
+            states.append(AlarmState(kind, alarm_id, _get(alarm, 'state'),
+                                     _get(alarm, 'state_timestamp')))
+    return states
+
+
+def queue_state(parts, queues):
+    resource = parts.get(QUEUE)
+    name = _get(resource, 'physical_resource_id') if resource else None
+    if not name:
+        return None
+    if queues is None or name not in queues:
+        return QueueState(name)
+    info = queues[name]
+    subscriptions = _get(info, 'subscriptions')
+    return QueueState(
+        name, messages=_get(info, 'messages'),
+        subscribed=None if subscriptions is None else bool(subscriptions),
+        # Zaqar leaves 'confirmed' unset where no confirmation is required.
+        confirmed=None if subscriptions is None else any(
+            _get(s, 'confirmed') is not False for s in subscriptions))
+
+
+def execution_state(execution):
+    params = _get(execution, 'input') or {}
+    return ExecutionState(
+        id=_get(execution, 'id'), state=_get(execution, 'state'),
+        created=_get(execution, 'created_at'),
+        updated=_get(execution, 'updated_at'),
+        error=_get(execution, 'state_info'),
+        requested_by=params.get('requested_by'),
+        heal=params.get('heal'))
+
+
+def executions_by_unit_stack(executions):
+    """The newest execution for each unit stack (the workflow's stack_id
+    input), from a list sorted newest first."""
+    latest = {}
+    for execution in executions or ():
+        stack_id = (_get(execution, 'input') or {}).get('stack_id')
+        if stack_id and stack_id not in latest:
+            latest[stack_id] = execution_state(execution)
+    return latest
+
+
+def judge(unit_status, server_resource, server_status, alarms, queue,
+          execution, server_known):
+    """(health, reasons) of one unit from its joined state."""
+    server_resource_status = _status(server_resource) \
+        if server_resource else ''
+    if (execution and execution.state == 'RUNNING') or any(
+            status.endswith('IN_PROGRESS')
+            for status in (unit_status, server_resource_status)):
+        return HEALING, ['being healed or updated']
+
+    problems = []
+    if 'CHECK_FAILED' in (unit_status, server_resource_status):
+        problems.append('marked unhealthy: %s' % (
+            _get(server_resource, 'resource_status_reason') or 'no reason'))
+    elif unit_status.endswith('FAILED'):
+        problems.append('unit is %s' % unit_status)
+    if server_known and server_resource and server_status is None:
+        problems.append('server is gone')
+    elif server_known and server_status in SERVER_FAILED:
+        problems.append('server is %s' % server_status)
+    # An alarm stays in alarm after a heal: only one that fired since the
+    # server was last (re)built speaks of this server.
+    built = _seconds(_get(server_resource, 'updated_time')
+                     or _get(server_resource, 'creation_time'))
+    problems += ['alarm on %s fired' % a.kind for a in alarms
+                 if a.state == 'alarm' and _seconds(a.fired_at) >= built]
+    notes = []
+    if execution and execution.state == 'ERROR':
+        notes.append('last healing failed: %s' % (execution.error or ''))
+    if problems:
+        return UNHEALTHY, problems + notes
+
+    gaps = ['no alarm for %s' % a.kind for a in alarms
+            if a.state == 'missing']
+    if queue is None:
+        gaps.append('no queue')
+    elif queue.subscribed is False:
+        # Unconfirmed is no gap: clouds that do not require confirmation
+        # (Zaqar's require_confirmation) deliver to unconfirmed ones, and
+        # Zaqar does not say which kind it is.
+        gaps.append('queue has no subscription')
+    if gaps:
+        return UNPROTECTED, gaps + notes
+
+    if any(a.state == 'unknown' for a in alarms) or (
+            queue.subscribed is None):
+        return UNKNOWN, ['some services could not be asked'] + notes
+    return HEALTHY, notes
+
+
+def _seconds(timestamp):
+    """An ISO timestamp cut to the second: Heat writes 'Z', Aodh
+    microseconds, and both sort as text once cut."""
+    return (timestamp or '')[:19]
+
+
+def units(resources, servers=None, alarms=None, queues=None,
+          executions=None):
+    """Every unit of a cluster with its joined health, in unit order.
+
+    resources: Heat's resource list of the cluster with nested_depth=2.
+    servers: {server id: server} from Nova, or None without Nova.
+    alarms: {alarm id: alarm} from Aodh, or None if it was unavailable.
+    queues: {queue name: {'messages': n, 'subscriptions': [...]}} from
+        Zaqar, or None if it was unavailable.
+    executions: the healing workflow's executions, newest first, or None.
+    """
+    latest = executions_by_unit_stack(executions)
+    result = []
+    for name, (unit, parts) in sorted(
+            group_unit_resources(resources).items(),
+            key=lambda item: _unit_order(item[0])):
+        stack_id = _get(unit, 'physical_resource_id')
+        server_resource = parts.get(SERVER)
+        server_id = _get(server_resource, 'physical_resource_id') \
+            if server_resource else None
+        server = (servers or {}).get(server_id)
+        server_status = (_get(server, 'status') if servers is not None
+                         else _status(server_resource) or None)
+        unit_alarms = alarm_states(parts, alarms)
+        queue = queue_state(parts, queues)
+        execution = latest.get(stack_id)
+        health, reasons = judge(
+            _status(unit), server_resource, server_status, unit_alarms,
+            queue, execution, server_known=servers is not None)
+        result.append(UnitHealth(
+            name=name, stack_id=stack_id, status=_status(unit),
+            status_reason=_get(unit, 'resource_status_reason'),
+            server_id=server_id,
+            server_name=_get(server, 'name') if server else None,
+            server_status=server_status,
+            server_resource_status=_status(server_resource)
+            if server_resource else None,
+            alarms=unit_alarms, queue=queue, last_execution=execution,
+            health=health, reasons=reasons))
+    return result
+
+
+def _unit_order(name):
+    return (0, int(name)) if name.isdigit() else (1, name)
+
+
+def queue_names(resources):
+    """The units' queue names, for the per-queue Zaqar calls."""
+    return sorted(
+        _get(parts[QUEUE], 'physical_resource_id')
+        for _unit, parts in group_unit_resources(resources).values()
+        if parts.get(QUEUE) and _get(parts[QUEUE], 'physical_resource_id'))
+
+
+def alarm_ids(resources):
+    return [_get(r, 'physical_resource_id') for r in resources
+            if _get(r, 'resource_type') == 'OS::Aodh::EventAlarm'
+            and _get(r, 'physical_resource_id')]

@@ -4,7 +4,12 @@ the clients' own classes."""
 from heatclient.v1 import stacks as heat_stacks
 from openstack_dashboard.test.test_data import utils
 
+from heal_dashboard import health
+
 PROJECT_ID = '1'  # the project of Horizon's test user
+CLUSTER = 'cluster-id'
+GROUP = 'group-id'
+BUILT = '2026-11-25T10:00:00Z'
 
 
 def stack(stack_id, name, status='CREATE_COMPLETE', parent=None, tags=None,
@@ -66,6 +71,73 @@ VALIDATION = {
                                 'MinValue': 0, 'MaxValue': 600},
     },
 }
+
+
+# Heat's resource list of a cluster with nested_depth=2.
+
+def resource(name, rtype, physical_id, stack_id, parent=None,
+             status='CREATE_COMPLETE', reason='', updated=None):
+    return {
+        'resource_name': name, 'resource_type': rtype,
+        'physical_resource_id': physical_id, 'resource_status': status,
+        'resource_status_reason': reason, 'parent_resource': parent,
+        'creation_time': BUILT, 'updated_time': updated,
+        'links': [{'rel': 'self', 'href': 'http://heat/x'},
+                  {'rel': 'stack',
+                   'href': 'http://heat/v1/p/stacks/n/%s' % stack_id}],
+    }
+
+
+def unit_resources(index, server_status='CREATE_COMPLETE', reason='',
+                   skip=(), unit_status='CREATE_COMPLETE'):
+    unit_stack = 'unit-%d' % index
+    name = str(index)
+    parts = [
+        resource('server', 'Heal::Server', 'server-%d' % index, unit_stack,
+                 name, status=server_status, reason=reason),
+        resource('queue', 'OS::Zaqar::Queue', 'queue-%d' % index,
+                 unit_stack, name),
+        resource('trigger', 'OS::Zaqar::MistralTrigger', 'sub-%d' % index,
+                 unit_stack, name),
+    ] + [resource(alarm, 'OS::Aodh::EventAlarm',
+                  '%s-%d' % (alarm, index), unit_stack, name)
+         for alarm, _kind in health.ALARMS]
+    return [resource(name, 'Heal::Unit', unit_stack, GROUP, 'units',
+                     status=unit_status)] + [
+        p for p in parts if p['resource_name'] not in skip]
+
+
+def cluster_resources(*units):
+    top = [resource('units', 'OS::Heat::ResourceGroup', GROUP, CLUSTER),
+           resource('healing', 'Heal::HealingWorkflow', 'wf', CLUSTER),
+           # The load balancer's parts are nested too, but no unit's.
+           resource('pool', 'OS::Heat::TestResource', 'pool', 'lb-stack',
+                    'load_balancer')]
+    return top + [r for unit in units for r in unit]
+
+
+def all_alarms(count, state='ok', fired_at=BUILT):
+    return {'%s-%d' % (alarm, i): {'state': state,
+                                   'state_timestamp': fired_at}
+            for i in range(count) for alarm, _kind in health.ALARMS}
+
+
+def all_queues(count, messages=0, confirmed=True):
+    return {'queue-%d' % i: {'messages': messages, 'subscriptions': [
+        {'id': 'sub-%d' % i, 'confirmed': confirmed}]}
+        for i in range(count)}
+
+
+def servers(count, status='ACTIVE'):
+    return {'server-%d' % i: {'name': 'vm-%d' % i, 'status': status}
+            for i in range(count)}
+
+
+def execution(unit, state, heal=True, requested_by='alarm', error=None):
+    return {'id': 'ex-%s-%s' % (unit, state), 'state': state,
+            'created_at': BUILT, 'updated_at': BUILT, 'state_info': error,
+            'input': {'stack_id': 'unit-%d' % unit, 'heal': heal,
+                      'requested_by': requested_by}}
 
 
 # The services the plugin uses, as the test user's catalog lists them.

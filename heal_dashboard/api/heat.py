@@ -52,6 +52,19 @@ def stack_get(request, stack_id):
     return heatclient(request).stacks.get(stack_id)
 
 
+def resources_list(request, stack_id, nested_depth=2):
+    """Every resource of a cluster down to its units' parts, in one call."""
+    return list(heatclient(request).resources.list(
+        stack_id, nested_depth=nested_depth))
+
+
+def events_list(request, stack_id, limit, marker=None):
+    """A page of the cluster's events, its units' included, newest first."""
+    return list(heatclient(request).events.list(
+        stack_id, nested_depth=2, sort_dir='desc', limit=limit,
+        marker=marker))
+
+
 def template_validate(request, **spec):
     return heatclient(request).stacks.validate(**spec)
 

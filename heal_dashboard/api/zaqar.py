@@ -15,6 +15,15 @@ def zaqarclient(request):
         session=session.for_service(request, SERVICE_TYPE))
 
 
-def queue_names(request):
-    """Names of the project's queues (one listing, paged by the client)."""
-    return [queue.name for queue in zaqarclient(request).queues()]
+def queue_state(request, name):
+    """Messages waiting in a queue and its subscriptions (two calls: Zaqar
+    has no bulk form of either)."""
+    client = zaqarclient(request)
+    stats = client.queue(name, auto_create=False).stats
+    return {
+        'messages': stats['messages']['total'],
+        'subscriptions': [
+            {'id': s.id, 'subscriber': s.subscriber,
+             'confirmed': s.confirmed}
+            for s in client.subscriptions(name)],
+    }

@@ -85,6 +85,18 @@ class HeatCallTests(heal_helpers.APITestCase):
         self.client.stacks.list.assert_called_once_with(
             tags='heal-dashboard', sort_keys='created_at', sort_dir='desc')
 
+    def test_a_clusters_resources_are_listed_in_one_call(self):
+        self.client.resources.list.return_value = iter([])
+        api.heat.resources_list(self.request, 'c1')
+        self.client.resources.list.assert_called_once_with(
+            'c1', nested_depth=2)
+
+    def test_events_are_paged_newest_first(self):
+        self.client.events.list.return_value = iter([])
+        api.heat.events_list(self.request, 'c1', 20, marker='e9')
+        self.client.events.list.assert_called_once_with(
+            'c1', nested_depth=2, sort_dir='desc', limit=20, marker='e9')
+
     def test_nested_stacks_are_listed_in_one_call(self):
         self.client.stacks.list.return_value = iter(self.heal_stacks.list())
         self.assertEqual(self.heal_stacks.list(),
@@ -134,17 +146,35 @@ class OtherServiceCallTests(heal_helpers.APITestCase):
     @mock.patch.object(api.mistral, 'mistralclient')
     def test_executions_of_one_workflow_newest_first(self, mistralclient):
         executions = mistralclient.return_value.executions
-        api.mistral.executions_list(self.request, 'wf-1')
+        executions.list.return_value = [mock.Mock(
+            id='e1', state='SUCCESS', state_info=None, created_at='t1',
+            updated_at='t2', input='{"stack_id": "u1", "heal": true}')]
+
+        [execution] = api.mistral.executions_list(self.request, 'wf-1')
+
+        self.assertEqual({'stack_id': 'u1', 'heal': True},
+                         execution['input'])
+        self.assertEqual('SUCCESS', execution['state'])
         executions.list.assert_called_once_with(
             workflow_name='wf-1', sort_keys='created_at', sort_dirs='desc',
-            limit=100)
+            limit=100,
+            fields=list(api.mistral.EXECUTION_FIELDS))
 
     @mock.patch.object(api.zaqar, 'zaqarclient')
-    def test_queue_names(self, zaqarclient):
-        queue = mock.Mock()
-        queue.name = 'q1'
-        zaqarclient.return_value.queues.return_value = iter([queue])
-        self.assertEqual(['q1'], api.zaqar.queue_names(self.request))
+    def test_queue_state_never_creates_the_queue(self, zaqarclient):
+        client = zaqarclient.return_value
+        client.queue.return_value.stats = {
+            'messages': {'free': 1, 'claimed': 1, 'total': 2}}
+        subscription = mock.Mock(id='s1', subscriber='trust+http://m',
+                                 confirmed=None)
+        client.subscriptions.return_value = iter([subscription])
+
+        state = api.zaqar.queue_state(self.request, 'q1')
+
+        client.queue.assert_called_once_with('q1', auto_create=False)
+        self.assertEqual(2, state['messages'])
+        self.assertEqual([{'id': 's1', 'subscriber': 'trust+http://m',
+                           'confirmed': None}], state['subscriptions'])
 
     @mock.patch.object(api.aodh, 'aodhclient')
     def test_alarms_in_one_call(self, aodhclient):

@@ -1,12 +1,22 @@
-"""The health model, over plain data as the clients return it."""
+"""The health model, over plain data shaped as the clients return it."""
+
+import pytest
 
 from heal_dashboard import health
+from tests.test_data import BUILT
+from tests.test_data import all_alarms
+from tests.test_data import all_queues
+from tests.test_data import cluster_resources
+from tests.test_data import execution
+from tests.test_data import resource
+from tests.test_data import servers
+from tests.test_data import unit_resources
 
 
 def stack(stack_id, name, parent=None, status='CREATE_COMPLETE', tags=None):
     return {'id': stack_id, 'stack_name': name, 'parent': parent,
             'stack_status': status, 'stack_status_reason': '',
-            'creation_time': '2026-11-25T10:00:00Z', 'tags': tags}
+            'creation_time': BUILT, 'tags': tags}
 
 
 def template_of(cluster):
@@ -52,3 +62,169 @@ def test_a_cluster_without_its_group_yet_has_no_units():
     cluster = stack('c', 'web', status='CREATE_IN_PROGRESS')
     [summary] = health.summarize_clusters([cluster], [cluster], template_of)
     assert summary.units == 0
+
+
+def test_healthy_units_join_every_service():
+    resources = cluster_resources(unit_resources(0), unit_resources(1))
+
+    units = health.units(resources, servers(2), all_alarms(2),
+                         all_queues(2), [])
+
+    assert [u.name for u in units] == ['0', '1']
+    first = units[0]
+    assert first.health == health.HEALTHY
+    assert first.stack_id == 'unit-0'
+    assert first.server_id == 'server-0'
+    assert first.server_name == 'vm-0'
+    assert first.server_status == 'ACTIVE'
+    assert [(a.kind, a.state) for a in first.alarms] == [
+        ('deleted', 'ok'), ('stopped', 'ok'), ('error', 'ok')]
+    assert first.queue == health.QueueState('queue-0', 0, True, True)
+    assert first.last_execution is None
+    assert first.settled
+
+
+def test_units_sort_by_number():
+    resources = cluster_resources(*[unit_resources(i) for i in (10, 2, 0)])
+    assert [u.name for u in health.units(resources)] == ['0', '2', '10']
+
+
+def test_a_marked_unit_is_unhealthy_with_heats_reason():
+    resources = cluster_resources(unit_resources(
+        0, server_status='CHECK_FAILED', reason='marked by alice'))
+
+    [unit] = health.units(resources, servers(1), all_alarms(1),
+                          all_queues(1), [])
+
+    assert unit.health == health.UNHEALTHY
+    assert unit.reasons == ['marked unhealthy: marked by alice']
+    assert not unit.settled
+
+
+@pytest.mark.parametrize('status', ['ERROR', 'SHUTOFF'])
+def test_a_failed_server_is_unhealthy(status):
+    [unit] = health.units(cluster_resources(unit_resources(0)),
+                          servers(1, status), all_alarms(1), all_queues(1))
+    assert unit.health == health.UNHEALTHY
+    assert unit.reasons == ['server is %s' % status]
+
+
+def test_a_server_missing_from_nova_is_gone():
+    [unit] = health.units(cluster_resources(unit_resources(0)), {},
+                          all_alarms(1), all_queues(1))
+    assert unit.reasons == ['server is gone']
+
+
+def test_without_nova_the_server_resource_stands_in():
+    [unit] = health.units(cluster_resources(unit_resources(0)), None,
+                          all_alarms(1), all_queues(1))
+    assert unit.server_status == 'CREATE_COMPLETE'
+    assert unit.health == health.HEALTHY
+
+
+def test_an_alarm_fired_after_the_server_was_built_is_unhealthy():
+    [unit] = health.units(
+        cluster_resources(unit_resources(0)), servers(1),
+        all_alarms(1, 'alarm', fired_at='2026-11-25T10:00:05.123456'),
+        all_queues(1))
+    assert unit.health == health.UNHEALTHY
+    assert 'alarm on deleted fired' in unit.reasons
+
+
+def test_an_alarm_that_fired_before_a_replacement_is_history():
+    # Aodh keeps the alarm state after the heal replaced the server.
+    [unit] = health.units(
+        cluster_resources(unit_resources(0)), servers(1),
+        all_alarms(1, 'alarm', fired_at='2026-11-25T09:59:59.000000'),
+        all_queues(1))
+    assert unit.health == health.HEALTHY
+
+
+def test_a_running_execution_means_healing():
+    [unit] = health.units(
+        cluster_resources(unit_resources(0)), servers(1), all_alarms(1),
+        all_queues(1), [execution(0, 'RUNNING'), execution(0, 'SUCCESS')])
+    assert unit.health == health.HEALING
+    assert not unit.settled
+    assert unit.last_execution.state == 'RUNNING'
+
+
+def test_a_unit_being_replaced_is_healing_and_its_new_server_shown():
+    unit = unit_resources(0, unit_status='UPDATE_IN_PROGRESS')
+    old_server = resource('server', 'Heal::Server', 'server-old', 'unit-0',
+                          '0', status='DELETE_IN_PROGRESS')
+    resources = cluster_resources(unit[:1] + unit[1:] + [old_server])
+
+    [result] = health.units(resources, None, all_alarms(1), all_queues(1))
+
+    assert result.health == health.HEALING
+    assert result.server_id == 'server-0'
+
+
+def test_the_newest_execution_per_unit_is_shown():
+    executions = [execution(1, 'SUCCESS', requested_by='alice', heal=False),
+                  execution(0, 'ERROR', error='409 stack locked'),
+                  execution(0, 'SUCCESS')]
+    units = health.units(cluster_resources(unit_resources(0),
+                                           unit_resources(1)),
+                         servers(2), all_alarms(2), all_queues(2),
+                         executions)
+    assert units[0].last_execution.state == 'ERROR'
+    assert units[0].reasons == ['last healing failed: 409 stack locked']
+    assert units[0].health == health.HEALTHY
+    assert units[1].last_execution.requested_by == 'alice'
+    assert units[1].last_execution.heal is False
+
+
+def test_a_deleted_alarm_leaves_the_unit_unprotected():
+    alarms = all_alarms(1)
+    del alarms['alarm_stopped-0']
+    [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
+                          alarms, all_queues(1))
+    assert unit.health == health.UNPROTECTED
+    assert unit.reasons == ['no alarm for stopped']
+    assert unit.alarms[1].state == 'missing'
+
+
+def test_an_alarm_never_created_leaves_the_unit_unprotected():
+    resources = cluster_resources(unit_resources(0, skip=('alarm_error',)))
+    [unit] = health.units(resources, servers(1), all_alarms(1),
+                          all_queues(1))
+    assert unit.reasons == ['no alarm for error']
+
+
+def test_a_queue_without_subscription_is_unprotected():
+    queues = {'queue-0': {'messages': 3, 'subscriptions': []}}
+    [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
+                          all_alarms(1), queues)
+    assert unit.health == health.UNPROTECTED
+    assert unit.queue.messages == 3
+    assert unit.reasons == ['queue has no subscription']
+
+
+def test_an_unconfirmed_subscription_is_shown_but_no_gap():
+    [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
+                          all_alarms(1), all_queues(1, confirmed=False))
+    assert unit.health == health.HEALTHY
+    assert unit.queue.confirmed is False
+
+
+def test_no_queue_resource_is_unprotected():
+    resources = cluster_resources(unit_resources(0, skip=('queue',)))
+    [unit] = health.units(resources, servers(1), all_alarms(1), {})
+    assert unit.queue is None
+    assert unit.reasons == ['no queue']
+
+
+def test_services_that_could_not_be_asked_make_it_unknown():
+    [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
+                          None, None, None)
+    assert unit.health == health.UNKNOWN
+    assert {a.state for a in unit.alarms} == {'unknown'}
+    assert unit.queue == health.QueueState('queue-0')
+
+
+def test_ids_for_the_batched_calls():
+    resources = cluster_resources(unit_resources(0), unit_resources(1))
+    assert health.queue_names(resources) == ['queue-0', 'queue-1']
+    assert len(health.alarm_ids(resources)) == 6

@@ -1,4 +1,7 @@
 from django.template import defaultfilters as filters
+from django.utils.html import format_html
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from horizon import exceptions
@@ -97,3 +100,98 @@ class ClustersTable(tables.DataTable):
         row_class = UpdateClusterRow
         table_actions = (LaunchCluster, DeleteCluster)
         row_actions = (DeleteCluster,)
+
+
+HEALTH_CLASSES = {
+    health.HEALTHY: 'label-success',
+    health.HEALING: 'label-info',
+    health.UNHEALTHY: 'label-danger',
+    health.UNPROTECTED: 'label-warning',
+    health.UNKNOWN: 'label-default',
+}
+HEALTH_LABELS = {
+    health.HEALTHY: _('Healthy'),
+    health.HEALING: _('Healing'),
+    health.UNHEALTHY: _('Unhealthy'),
+    health.UNPROTECTED: _('Unprotected'),
+    health.UNKNOWN: _('Unknown'),
+}
+
+
+def health_badge(unit):
+    return format_html(
+        '<span class="label {} heal-health" title="{}">{}</span>',
+        HEALTH_CLASSES[unit.health], '; '.join(unit.reasons),
+        HEALTH_LABELS[unit.health])
+
+
+def server_cell(unit):
+    if not unit.server_id:
+        return '-'
+    return format_html('{}<br><small class="text-muted">{}</small><br>{}',
+                       unit.server_name or unit.server_id,
+                       unit.server_id if unit.server_name else '',
+                       unit.server_status or _('unknown'))
+
+
+def resource_cell(unit):
+    return format_html('{}<br><small class="text-muted">{}</small>',
+                       unit.status, unit.status_reason or '')
+
+
+def alarms_cell(unit):
+    return format_html_join(
+        mark_safe('<br>'), '<span class="heal-alarm heal-alarm-{}">{}: {}'
+        '</span>',
+        ((alarm.state.replace(' ', '-'), alarm.kind, alarm.state)
+         for alarm in unit.alarms))
+
+
+def queue_cell(unit):
+    queue = unit.queue
+    if queue is None:
+        return _('none')
+    if queue.subscribed is None:
+        subscription = _('subscription unknown')
+    elif not queue.subscribed:
+        subscription = _('no subscription')
+    elif queue.confirmed:
+        subscription = _('subscribed, confirmed')
+    else:
+        subscription = _('subscribed, unconfirmed')
+    messages = '?' if queue.messages is None else queue.messages
+    return format_html(
+        '{}<br><small class="text-muted">{}</small>',
+        ngettext_lazy('%(count)s message', '%(count)s messages',
+                      queue.messages or 0) % {'count': messages},
+        subscription)
+
+
+def execution_cell(unit):
+    execution = unit.last_execution
+    if execution is None:
+        return _('none yet')
+    return format_html(
+        '{}<br><small class="text-muted">{} ({})</small>{}',
+        execution.state, execution.created or '',
+        execution.requested_by or '-',
+        format_html('<br><small class="text-danger">{}</small>',
+                    execution.error) if execution.state == 'ERROR' else '')
+
+
+class UnitsTable(tables.DataTable):
+    name = tables.Column('name', verbose_name=_('Unit'))
+    health = tables.Column(health_badge, verbose_name=_('Health'))
+    server = tables.Column(server_cell, verbose_name=_('Server'))
+    resource = tables.Column(resource_cell, verbose_name=_('Heat Status'))
+    alarms = tables.Column(alarms_cell, verbose_name=_('Alarms'))
+    queue = tables.Column(queue_cell, verbose_name=_('Queue'))
+    execution = tables.Column(execution_cell,
+                              verbose_name=_('Last Healing'))
+
+    def get_object_id(self, unit):
+        return unit.name
+
+    class Meta:
+        name = 'units'
+        verbose_name = _('Units')

@@ -1,0 +1,112 @@
+"""Everything a cluster page shows, fetched in a number of calls that does
+not grow with the cluster: one list call per service, run concurrently,
+joined in memory by the health model. Zaqar has no bulk call for queue
+statistics or subscriptions, so those per-queue calls run concurrently too,
+capped (Zaqar's server queues few connections).
+
+A service that is missing, down, slow or failing leaves its part unknown
+and is named in `problems`; only Heat, which holds the cluster itself, is
+required.
+"""
+
+import concurrent.futures
+import dataclasses
+import logging
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from openstack_dashboard import api as os_api
+from openstack_dashboard.api import base
+
+from heal_dashboard import api
+from heal_dashboard import health
+
+LOG = logging.getLogger(__name__)
+
+SERVICE_NAMES = {
+    'compute': _('Compute (Nova)'),
+    'alarming': _('Alarming (Aodh)'),
+    'messaging': _('Messaging (Zaqar)'),
+    'workflowv2': _('Workflow (Mistral)'),
+}
+
+
+@dataclasses.dataclass
+class ClusterState:
+    units: list
+    problems: dict  # service type: what went wrong
+
+
+def healing_workflow(cluster):
+    for output in getattr(cluster, 'outputs', None) or ():
+        if output.get('output_key') == 'healing_workflow':
+            return output.get('output_value')
+    return None
+
+
+def _executor(workers):
+    # A plain pool: Horizon's futurist helper waits a second for idle
+    # workers on shutdown.
+    return concurrent.futures.ThreadPoolExecutor(max_workers=workers)
+
+
+def _zaqar_concurrency():
+    return getattr(settings, 'HEAL_DASHBOARD_ZAQAR_CONCURRENCY', 4)
+
+
+def _servers(request):
+    servers, _more = os_api.nova.server_list(request)
+    return {server.id: {'name': server.name, 'status': server.status}
+            for server in servers}
+
+
+def _alarms(request):
+    return {alarm['alarm_id']: alarm for alarm in api.aodh.alarms_list(
+        request)}
+
+
+def _queues(request, names):
+    with _executor(_zaqar_concurrency()) as pool:
+        states = pool.map(lambda name: api.zaqar.queue_state(request, name),
+                          names)
+        return dict(zip(names, states, strict=True))
+
+
+def _describe(error):
+    return str(error) or error.__class__.__name__
+
+
+def fetch(request, cluster):
+    """The cluster's units with their joined health, and what failed."""
+    problems = {}
+    workflow = healing_workflow(cluster)
+
+    def attempt(service_type, function, *args):
+        if not base.is_service_enabled(request, service_type):
+            problems[service_type] = _('not in the service catalog')
+            return None
+        try:
+            return function(request, *args)
+        except Exception as error:
+            LOG.warning('heal-dashboard: %s failed: %s', service_type, error)
+            problems[service_type] = _describe(error)
+            return None
+
+    with _executor(4) as pool:
+        resources = pool.submit(api.heat.resources_list, request, cluster.id)
+        alarms = pool.submit(attempt, 'alarming', _alarms)
+        # Until Heat has made the workflow, it has run no executions.
+        executions = (pool.submit(attempt, 'workflowv2',
+                                  api.mistral.executions_list, workflow)
+                      if workflow else None)
+        servers = (pool.submit(attempt, 'compute', _servers)
+                   if base.is_service_enabled(request, 'compute') else None)
+        # Heat is required: its failure is the page's.
+        resources = resources.result()
+        queues = attempt('messaging', _queues,
+                         health.queue_names(resources))
+        units = health.units(
+            resources, servers=servers.result() if servers else None,
+            alarms=alarms.result(), queues=queues,
+            executions=executions.result() if executions else [])
+    return ClusterState(units=units, problems=problems)

@@ -1,0 +1,237 @@
+"""The cluster page's Units tab: joined health in a constant number of calls,
+degrading per service, escaped, refreshed as one fragment."""
+
+from django.urls import reverse
+from heatclient import exc as heat_exc
+from keystoneauth1 import exceptions as ks_exc
+from mistralclient.api import base as mistral_base
+from openstack_dashboard import api as os_api
+from openstack_dashboard.test import helpers
+from zaqarclient.transport import errors as zaqar_errors
+
+from heal_dashboard import api
+from tests import helpers as heal_helpers
+from tests import test_data
+
+UNIT_MOCKS = {
+    api.heat: ['stack_get', 'resources_list'],
+    api.aodh: ['alarms_list'],
+    api.mistral: ['executions_list'],
+    api.zaqar: ['queue_state'],
+}
+UNITS_TAB = 'cluster_details__units'
+
+
+def detail_url(cluster_id='c1'):
+    return reverse('horizon:project:heal_clusters:detail', args=[cluster_id])
+
+
+def alarm_list(alarms):
+    return [dict(alarm, alarm_id=alarm_id) for alarm_id, alarm in
+            alarms.items()]
+
+
+class UnitsTabTests(heal_helpers.TestCase):
+
+    def set_cluster(self, size, status='CREATE_COMPLETE', nova=False,
+                    **units):
+        """A cluster of `size` healthy units; `units` overrides some.
+        Without nova, the cloud has no compute (as the local cloud)."""
+        if not nova:
+            self.drop_services('compute')
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', status=status,
+            tags=['heal-dashboard', 'heal-template=fixed'],
+            outputs=[{'output_key': 'healing_workflow',
+                      'output_value': 'web-healing-wf'}])
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            *[units.get('unit%d' % i) or test_data.unit_resources(i)
+              for i in range(size)])
+        self.mock_alarms_list.return_value = alarm_list(
+            test_data.all_alarms(size))
+        self.mock_executions_list.return_value = []
+        queues = test_data.all_queues(size)
+        self.mock_queue_state.side_effect = lambda request, name: queues[name]
+
+    def get_units(self, **extra):
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB}, **extra)
+        self.assertEqual(200, res.status_code)
+        return res
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_units_show_every_services_state(self):
+        self.set_cluster(3)
+        self.mock_executions_list.return_value = [
+            test_data.execution(1, 'SUCCESS', requested_by='alice')]
+
+        res = self.get_units()
+
+        table = res.context['units_table']
+        self.assertEqual(['0', '1', '2'], [u.name for u in table.data])
+        self.assertEqual({'healthy'}, {u.health for u in table.data})
+        self.assertContains(res, 'Healthy', 3)
+        self.assertContains(res, 'deleted: ok')
+        self.assertContains(res, 'subscribed')
+        self.assertContains(res, 'alice')
+        self.assertContains(res, 'data-heal-settled="true"')
+        self.mock_executions_list.assert_called_once_with(
+            helpers.IsHttpRequest(), 'web-healing-wf')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_calls_do_not_grow_with_the_units_but_per_queue_stats(self):
+        for size in (2, 20):
+            self.set_cluster(size)
+            for mocked in (self.mock_resources_list, self.mock_alarms_list,
+                           self.mock_executions_list, self.mock_queue_state):
+                mocked.reset_mock()
+
+            self.get_units()
+
+            self.assertEqual(1, self.mock_resources_list.call_count)
+            self.assertEqual(1, self.mock_alarms_list.call_count)
+            self.assertEqual(1, self.mock_executions_list.call_count)
+            # Zaqar has no bulk call: one per queue, run concurrently.
+            self.assertEqual(size, self.mock_queue_state.call_count)
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_a_unit_being_healed_keeps_the_tab_refreshing(self):
+        self.set_cluster(2, unit1=test_data.unit_resources(
+            1, unit_status='UPDATE_IN_PROGRESS'))
+
+        res = self.get_units()
+
+        self.assertContains(res, 'Healing')
+        self.assertContains(res, 'data-heal-settled="false"')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_the_tab_alone_is_one_ajax_fragment(self):
+        self.set_cluster(2)
+
+        res = self.get_units(HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+        self.assertContains(res, 'class="heal-units"')
+        self.assertTemplateNotUsed(res, 'base.html')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_unit_data_with_markup_is_escaped(self):
+        self.set_cluster(1)
+        self.mock_executions_list.return_value = [test_data.execution(
+            0, 'ERROR', error='<script>alert(1)</script>',
+            requested_by='<b>mallory</b>')]
+
+        res = self.get_units()
+
+        self.assertNotContains(res, '<script>alert(1)</script>')
+        self.assertContains(res, '&lt;script&gt;alert(1)&lt;/script&gt;')
+        self.assertNotContains(res, '<b>mallory</b>')
+
+
+class UnitsTabFaultTests(heal_helpers.TestCase):
+    """Each service missing, down, slow or failing: the page renders,
+    names the service, and shows the rest."""
+
+    def set_cluster(self):
+        UnitsTabTests.set_cluster(self, 2)
+
+    def assert_degraded(self, service_name, unknown=None):
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, '%s is unavailable' % service_name)
+        units = res.context['units_table'].data
+        self.assertEqual(['0', '1'], [u.name for u in units])
+        if unknown:
+            self.assertTrue(all(unknown(u) for u in units))
+        return res
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_aodh_missing_from_the_catalog(self):
+        self.set_cluster()
+        self.drop_services('alarming')
+        res = self.assert_degraded(
+            'Alarming (Aodh)',
+            lambda u: {a.state for a in u.alarms} == {'unknown'})
+        self.assertContains(res, 'not in the service catalog')
+        self.mock_alarms_list.assert_not_called()
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_aodh_down(self):
+        self.set_cluster()
+        self.mock_alarms_list.side_effect = ks_exc.ConnectFailure('refused')
+        self.assert_degraded('Alarming (Aodh)',
+                             lambda u: u.health == 'unknown')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_zaqar_slow(self):
+        self.set_cluster()
+        self.mock_queue_state.side_effect = ks_exc.ConnectTimeout('slow')
+        self.assert_degraded('Messaging (Zaqar)',
+                             lambda u: u.queue.messages is None)
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_zaqar_failing(self):
+        self.set_cluster()
+        self.mock_queue_state.side_effect = (
+            zaqar_errors.InternalServerError('boom'))
+        self.assert_degraded('Messaging (Zaqar)')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_zaqar_missing_from_the_catalog(self):
+        self.set_cluster()
+        self.drop_services('messaging')
+        self.assert_degraded('Messaging (Zaqar)')
+        self.mock_queue_state.assert_not_called()
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_mistral_failing(self):
+        self.set_cluster()
+        self.mock_executions_list.side_effect = mistral_base.APIException(
+            500, 'engine gone')
+        self.assert_degraded('Workflow (Mistral)')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_mistral_slow(self):
+        self.set_cluster()
+        self.mock_executions_list.side_effect = ks_exc.ConnectTimeout('slow')
+        self.assert_degraded('Workflow (Mistral)')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_mistral_missing_from_the_catalog(self):
+        self.set_cluster()
+        self.drop_services('workflowv2')
+        self.assert_degraded('Workflow (Mistral)')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_heat_failing_on_the_units_keeps_the_page(self):
+        self.set_cluster()
+        self.mock_resources_list.side_effect = (
+            heat_exc.HTTPInternalServerError())
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+        self.assertEqual(200, res.status_code)
+        self.assertEqual([], res.context['units_table'].data)
+
+
+class UnitsTabNovaTests(heal_helpers.TestCase):
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_nova_state_is_joined_in_one_call(self):
+        UnitsTabTests.set_cluster(self, 2, nova=True)
+        with helpers.mock.patch.object(os_api.nova, 'server_list') as nova:
+            nova.return_value = ([
+                os_api.nova.Server(helpers.mock.Mock(
+                    id='server-0', status='ACTIVE'), self.request),
+                os_api.nova.Server(helpers.mock.Mock(
+                    id='server-1', status='SHUTOFF'), self.request),
+            ], False)
+            res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+        units = res.context['units_table'].data
+        self.assertEqual(['ACTIVE', 'SHUTOFF'],
+                         [u.server_status for u in units])
+        self.assertEqual(['healthy', 'unhealthy'], [u.health for u in units])
+        nova.assert_called_once()
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_nova_down(self):
+        UnitsTabTests.set_cluster(self, 2, nova=True)
+        with helpers.mock.patch.object(os_api.nova, 'server_list') as nova:
+            nova.side_effect = ks_exc.ConnectFailure('refused')
+            UnitsTabFaultTests.assert_degraded(self, 'Compute (Nova)')
