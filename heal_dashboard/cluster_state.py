@@ -1,8 +1,12 @@
 """Everything a cluster page shows, fetched in a number of calls that does
 not grow with the cluster: one list call per service, run concurrently,
-joined in memory by the health model. Zaqar has no bulk call for queue
-statistics or subscriptions, so those per-queue calls run concurrently too,
-capped (Zaqar's server queues few connections).
+joined in memory by the health model.
+
+Zaqar has no bulk call for queue statistics or subscriptions: asked for
+(with_queues), those per-queue calls run concurrently, capped. The page
+itself leaves them out (Heat's trigger resources stand for the
+subscriptions) and fetches them with one further request once it is shown,
+so its own time does not grow with the units.
 
 A service that is missing, down, slow or failing leaves its part unknown
 and is named in `problems`; only Heat, which holds the cluster itself, is
@@ -76,7 +80,7 @@ def _describe(error):
     return str(error) or error.__class__.__name__
 
 
-def fetch(request, cluster):
+def fetch(request, cluster, with_queues=False):
     """The cluster's units with their joined health, and what failed."""
     problems = {}
     workflow = healing_workflow(cluster)
@@ -103,8 +107,9 @@ def fetch(request, cluster):
                    if base.is_service_enabled(request, 'compute') else None)
         # Heat is required: its failure is the page's.
         resources = resources.result()
-        queues = attempt('messaging', _queues,
-                         health.queue_names(resources))
+        queues = (attempt('messaging', _queues,
+                          health.queue_names(resources))
+                  if with_queues else None)
         units = health.units(
             resources, servers=servers.result() if servers else None,
             alarms=alarms.result(), queues=queues,

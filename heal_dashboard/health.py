@@ -185,7 +185,10 @@ def queue_state(parts, queues):
     if not name:
         return None
     if queues is None or name not in queues:
-        return QueueState(name)
+        # Without Zaqar's word, Heat's: the trigger is the subscription.
+        trigger = parts.get(TRIGGER)
+        return QueueState(name, subscribed=bool(trigger) and _status(
+            trigger) in ('CREATE_COMPLETE', 'UPDATE_COMPLETE'))
     info = queues[name]
     subscriptions = _get(info, 'subscriptions')
     return QueueState(
@@ -282,7 +285,8 @@ def units(resources, servers=None, alarms=None, queues=None,
     servers: {server id: server} from Nova, or None without Nova.
     alarms: {alarm id: alarm} from Aodh, or None if it was unavailable.
     queues: {queue name: {'messages': n, 'subscriptions': [...]}} from
-        Zaqar, or None if it was unavailable.
+        Zaqar, or None when it was not asked or unavailable (then the
+        trigger resource in Heat stands for the subscription).
     executions: the healing workflow's executions, newest first, or None.
     """
     latest = executions_by_unit_stack(executions)

@@ -1,41 +1,55 @@
-/* heal-dashboard: refresh a cluster's units as one fragment while any of
- * them is unsettled (one request per tick for the whole table, instead of
- * Horizon's one per row), and stop once everything has settled. */
+/* heal-dashboard: keep a cluster's units current with one request at a
+ * time for the whole table (Horizon's row polling sends one per row).
+ *
+ * The tab first renders without Zaqar's per-queue calls; its queue
+ * details come with one request right after. While anything is
+ * unsettled the tab is fetched again each tick (without the queues), and
+ * once more with them when all has settled; then the watch stops. */
 (function () {
   'use strict';
 
-  function refresh(container) {
-    var delay = parseInt(container.getAttribute('data-heal-interval'), 10);
+  function load(container, withQueues, delay) {
     window.setTimeout(function () {
       if (!document.body.contains(container)) {
         return;
       }
+      var url = container.getAttribute('data-heal-refresh') +
+        (withQueues ? '&queues=1' : '');
       $.ajax({
-        url: container.getAttribute('data-heal-refresh'),
+        url: url,
         headers: {'X-Requested-With': 'XMLHttpRequest'},
         success: function (html) {
-          var fresh = $(html).filter('.heal-units').add(
-            $(html).find('.heal-units')).first();
+          var parsed = $('<div>').html(html);
+          var fresh = parsed.find('.heal-units').first();
           if (fresh.length) {
             $(container).replaceWith(fresh);
-            watch(fresh[0]);
+            watch(fresh[0], false);
           }
         },
         error: function () {
-          // Try again later: a failed tick must not stop the watch.
-          refresh(container);
+          // A failed tick must not end the watch: try again later.
+          load(container, withQueues, interval(container));
         }
       });
-    }, delay || 5000);
+    }, delay);
   }
 
-  function watch(container) {
-    if (container.getAttribute('data-heal-settled') === 'false') {
-      refresh(container);
+  function interval(container) {
+    return parseInt(container.getAttribute('data-heal-interval'), 10) || 5000;
+  }
+
+  function watch(container, first) {
+    var settled = container.getAttribute('data-heal-settled') === 'true';
+    var queuesWanted =
+      container.getAttribute('data-heal-queues') === 'wanted';
+    if (queuesWanted && (first || settled)) {
+      load(container, true, 0);
+    } else if (!settled) {
+      load(container, false, interval(container));
     }
   }
 
   horizon.addInitFunction(function () {
-    $('.heal-units').each(function () { watch(this); });
+    $('.heal-units').each(function () { watch(this, true); });
   });
 }());

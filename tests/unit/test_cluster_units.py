@@ -53,8 +53,11 @@ class UnitsTabTests(heal_helpers.TestCase):
         queues = test_data.all_queues(size)
         self.mock_queue_state.side_effect = lambda request, name: queues[name]
 
-    def get_units(self, **extra):
-        res = self.client.get(detail_url(), {'tab': UNITS_TAB}, **extra)
+    def get_units(self, queues=False, **extra):
+        params = {'tab': UNITS_TAB}
+        if queues:
+            params['queues'] = '1'
+        res = self.client.get(detail_url(), params, **extra)
         self.assertEqual(200, res.status_code)
         return res
 
@@ -64,15 +67,17 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.mock_executions_list.return_value = [
             test_data.execution(1, 'SUCCESS', requested_by='alice')]
 
-        res = self.get_units()
+        res = self.get_units(queues=True)
 
         table = res.context['units_table']
         self.assertEqual(['0', '1', '2'], [u.name for u in table.data])
         self.assertEqual({'healthy'}, {u.health for u in table.data})
         self.assertContains(res, 'Healthy', 3)
         self.assertContains(res, 'deleted: ok')
-        self.assertContains(res, 'subscribed')
+        self.assertContains(res, 'subscribed, confirmed')
+        self.assertContains(res, '0 messages')
         self.assertContains(res, 'alice')
+        self.assertContains(res, 'data-heal-queues="loaded"')
         self.assertContains(res, 'data-heal-settled="true"')
         self.mock_executions_list.assert_called_once_with(
             helpers.IsHttpRequest(), 'web-healing-wf')
@@ -85,11 +90,17 @@ class UnitsTabTests(heal_helpers.TestCase):
                            self.mock_executions_list, self.mock_queue_state):
                 mocked.reset_mock()
 
-            self.get_units()
+            res = self.get_units()
 
             self.assertEqual(1, self.mock_resources_list.call_count)
             self.assertEqual(1, self.mock_alarms_list.call_count)
             self.assertEqual(1, self.mock_executions_list.call_count)
+            # The page leaves Zaqar's per-queue calls to a second request.
+            self.mock_queue_state.assert_not_called()
+            self.assertContains(res, 'data-heal-queues="wanted"')
+            self.assertEqual(size, len(res.context['units_table'].data))
+
+            self.get_units(queues=True)
             # Zaqar has no bulk call: one per queue, run concurrently.
             self.assertEqual(size, self.mock_queue_state.call_count)
 
@@ -134,7 +145,7 @@ class UnitsTabFaultTests(heal_helpers.TestCase):
         UnitsTabTests.set_cluster(self, 2)
 
     def assert_degraded(self, service_name, unknown=None):
-        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB, 'queues': '1'})
         self.assertEqual(200, res.status_code)
         self.assertContains(res, '%s is unavailable' % service_name)
         units = res.context['units_table'].data

@@ -221,7 +221,15 @@ def test_services_that_could_not_be_asked_make_it_unknown():
                           None, None, None)
     assert unit.health == health.UNKNOWN
     assert {a.state for a in unit.alarms} == {'unknown'}
-    assert unit.queue == health.QueueState('queue-0')
+    # Heat's trigger resource stands for the subscription.
+    assert unit.queue == health.QueueState('queue-0', subscribed=True)
+
+
+def test_without_zaqar_a_missing_trigger_means_no_subscription():
+    resources = cluster_resources(unit_resources(0, skip=('trigger',)))
+    [unit] = health.units(resources, servers(1), all_alarms(1), None)
+    assert unit.queue.subscribed is False
+    assert unit.health == health.UNPROTECTED
 
 
 def test_ids_for_the_batched_calls():

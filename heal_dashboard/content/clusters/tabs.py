@@ -50,14 +50,18 @@ class UnitsTab(tabs.TableTab):
         if not hasattr(self, '_cluster_state'):
             cluster = self.tab_group.kwargs['cluster']
             try:
-                self._cluster_state = cluster_state.fetch(self.request,
-                                                          cluster)
+                self._cluster_state = cluster_state.fetch(
+                    self.request, cluster, with_queues=self.with_queues())
             except Exception:
                 exceptions.handle(self.request,
                                   _('Unable to retrieve the units.'))
                 self._cluster_state = cluster_state.ClusterState(
                     units=[], problems={'orchestration': _('unavailable')})
         return self._cluster_state
+
+    def with_queues(self):
+        """Zaqar's per-queue calls: only in the fragment asked for them."""
+        return self.request.GET.get('queues') == '1'
 
     def get_units_data(self):
         return self._state().units
@@ -74,6 +78,7 @@ class UnitsTab(tabs.TableTab):
             and all(unit.settled for unit in state.units))
         context['refresh_interval'] = REFRESH_INTERVAL
         context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
+        context['with_queues'] = self.with_queues()
         return context
 
 
