@@ -10,7 +10,7 @@ DEVCLOUD := $(PY) -m devcloud
 DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server \
 	chromium chromium-driver fonts-dejavu-core
 
-.PHONY: help run start stop status fail test unit packaging lint cloud-tests \
+.PHONY: help run start stop status fail test unit packaging lint cloud-tests bench \
 	debian-packages clean
 
 help:
@@ -18,6 +18,7 @@ help:
 	@echo "make test    - every test tier: unit, packaging, lint, integration, browser"
 	@echo "make start / stop / status - the local cloud in the background"
 	@echo "make fail CLUSTER=name UNIT=0 [EVENT=delete|stopped|error]"
+	@echo "make bench  - page and heal costs at 3, 10, 50 units and 200 fakes"
 
 debian-packages:
 	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
@@ -63,3 +64,7 @@ cloud-tests: $(STAMP) debian-packages
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# Speed figures on the local cloud (started for the run unless already up).
+bench: $(STAMP) debian-packages
+	$(DEVCLOUD) with -- $(PY) -m bench.cluster_page

@@ -113,11 +113,15 @@ def print_logins():
 
 
 def status():
+    total = 0
     for service in services.all_services():
         pid = service.running_pid()
-        print('  %-16s %-8s %s' % (service.name,
-                                   'running' if pid else 'stopped',
-                                   service.port or ''))
+        memory = process.memory_mib(pid) if pid else 0
+        total += memory
+        print('  %-16s %-8s %-6s %6.0f MiB' % (
+            service.name, 'running' if pid else 'stopped',
+            service.port or '', memory))
+    print('  %-31s %6.0f MiB (proportional set size)' % ('total', total))
 
 
 def run():

@@ -55,6 +55,31 @@ def group_alive(pgid):
     return True
 
 
+def memory_mib(root_pid):
+    """Proportional set size (MiB) of a process and all its descendants:
+    shared pages counted once across them all."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open('/proc/%s/stat' % entry, encoding='utf-8') as f:
+                    ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total_kib, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            with open('/proc/%d/smaps_rollup' % pid, encoding='utf-8') as f:
+                total_kib += sum(int(line.split()[1]) for line in f
+                                 if line.startswith('Pss:'))
+        except OSError:
+            pass
+    return total_kib / 1024
+
+
 def port_open(port, host=layout.HOST):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)

@@ -332,7 +332,10 @@ def queue_names(resources):
         if parts.get(QUEUE) and _get(parts[QUEUE], 'physical_resource_id'))
 
 
-def alarm_ids(resources):
-    return [_get(r, 'physical_resource_id') for r in resources
+def alarm_names(resources):
+    """{alarm id: (unit, alarm resource name)} of the units' alarms."""
+    return {_get(r, 'physical_resource_id'): (_get(r, 'parent_resource'),
+                                              _get(r, 'resource_name'))
+            for r in resources
             if _get(r, 'resource_type') == 'OS::Aodh::EventAlarm'
-            and _get(r, 'physical_resource_id')]
+            and _get(r, 'physical_resource_id')}

@@ -30,6 +30,17 @@ def stack(stack_id, name, status='CREATE_COMPLETE', parent=None, tags=None,
     return heat_stacks.Stack(heat_stacks.StackManager(None), info)
 
 
+def event(event_id, resource_name, stack_name,
+          status='CREATE_COMPLETE'):
+    from heatclient.v1 import events as heat_events
+    return heat_events.Event(heat_events.EventManager(None), {
+        'id': event_id, 'resource_name': resource_name,
+        'event_time': BUILT, 'resource_status': status,
+        'resource_status_reason': 'state changed',
+        'links': [{'rel': 'stack', 'href': 'http://heat/v1/p/stacks/%s/%s'
+                   % (stack_name, 'sid')}]})
+
+
 def cluster_with_units(cluster_id, name, size, template='fixed', **extra):
     """A cluster stack, its units group and its unit stacks, as Heat's
     nested stack list has them."""

@@ -1,5 +1,7 @@
 """Aodh: the units' event alarms and the scaling alarms."""
 
+import json
+
 from aodhclient import client as aodh_client
 from horizon.utils.memoized import memoized
 
@@ -17,3 +19,13 @@ def aodhclient(request):
 def alarms_list(request):
     """All the project's alarms, in one call."""
     return aodhclient(request).alarm.list()
+
+
+def alarms_history(request, alarm_ids):
+    """The state changes of these alarms, in one query, newest first."""
+    if not alarm_ids:
+        return []
+    changes = aodhclient(request).alarm_history.search(
+        query=json.dumps({'in': {'alarm_id': list(alarm_ids)}}))
+    return sorted(changes, key=lambda change: change.get('timestamp', ''),
+                  reverse=True)

@@ -49,7 +49,11 @@
     }
   }
 
-  horizon.addInitFunction(function () {
-    $('.heal-units').each(function () { watch(this, true); });
-  });
+  function watchAll($scope) {
+    $scope.find('.heal-units').each(function () { watch(this, true); });
+  }
+
+  horizon.addInitFunction(function () { watchAll($(document)); });
+  // The tab loads on demand when it is not the page's first.
+  horizon.tabs.addTabLoadFunction(watchAll);
 }());

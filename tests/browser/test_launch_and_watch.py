@@ -61,6 +61,15 @@ def test_demo_user_launches_and_watches_a_cluster(page):
         assert name in page.inner_text('.detail-title')
         screenshot(page, 'cluster-overview')
 
+        # The Units tab loads on demand, then its queue details.
+        page.click('a[data-target="#cluster_details__units"]')
+        page.wait_for_selector('.heal-units[data-heal-queues="loaded"]')
+        rows = page.locator('#units tbody tr')
+        assert rows.count() == 2
+        assert 'Healthy' in rows.nth(0).inner_text()
+        assert 'subscribed' in rows.nth(1).inner_text()
+        screenshot(page, 'cluster-units')
+
         page.goto(CLUSTERS_URL)
         row = page.locator('tr', has_text=name)
         assert 'Create Complete' in row.inner_text()

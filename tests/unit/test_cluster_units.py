@@ -246,3 +246,56 @@ class UnitsTabNovaTests(heal_helpers.TestCase):
         with helpers.mock.patch.object(os_api.nova, 'server_list') as nova:
             nova.side_effect = ks_exc.ConnectFailure('refused')
             UnitsTabFaultTests.assert_degraded(self, 'Compute (Nova)')
+
+
+class HistoryTabsTests(heal_helpers.TestCase):
+
+    def get_tab(self, slug, **params):
+        params['tab'] = 'cluster_details__' + slug
+        return self.client.get(detail_url(), params,
+                               HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'events_list']})
+    def test_events_are_paged(self):
+        self.mock_stack_get.return_value = test_data.stack('c1', 'web')
+        events = [test_data.event('e%d' % i, 'server', 'web-units-x-%d-y' % i)
+                  for i in range(3)]
+        self.mock_events_list.return_value = events
+
+        with self.settings(API_RESULT_PAGE_SIZE=2):
+            res = self.get_tab('events', events_marker='e9')
+
+        self.assertEqual(200, res.status_code)
+        table = res.context['table']
+        self.assertEqual(['e0', 'e1'], [e.id for e in table.data])
+        self.assertTrue(table.has_more_data())
+        self.assertContains(res, 'web-units-x-1-y')
+        self.mock_events_list.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1', limit=3, marker='e9')
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'events_list']})
+    def test_events_degrade_when_heat_fails(self):
+        self.mock_stack_get.return_value = test_data.stack('c1', 'web')
+        self.mock_events_list.side_effect = ks_exc.ConnectTimeout('slow')
+        res = self.get_tab('events')
+        self.assertEqual(200, res.status_code)
+        self.assertEqual([], res.context['table'].data)
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
+                           api.aodh: ['alarms_history']})
+    def test_alarm_history_in_one_query_named_by_unit(self):
+        self.mock_stack_get.return_value = test_data.stack('c1', 'web')
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0), test_data.unit_resources(1))
+        self.mock_alarms_history.return_value = [{
+            'event_id': 'h1', 'alarm_id': 'alarm_deleted-1',
+            'type': 'state transition', 'timestamp': test_data.BUILT,
+            'detail': '{"state": "alarm"}'}]
+
+        res = self.get_tab('alarm_history')
+
+        [change] = res.context['table'].data
+        self.assertEqual(('1', 'alarm_deleted'),
+                         (change['unit'], change['alarm']))
+        self.assertEqual(1, self.mock_alarms_history.call_count)
+        self.assertEqual(6, len(self.mock_alarms_history.call_args.args[1]))

@@ -195,3 +195,50 @@ class UnitsTable(tables.DataTable):
     class Meta:
         name = 'units'
         verbose_name = _('Units')
+
+
+def event_stack_name(event):
+    """The (nested) stack an event happened in, from its links."""
+    for link in getattr(event, 'links', None) or ():
+        if link.get('rel') == 'stack':
+            return link['href'].rstrip('/').rsplit('/', 2)[-2]
+    return None
+
+
+class EventsTable(tables.DataTable):
+    time = tables.Column('event_time', verbose_name=_('Time'),
+                         filters=(horizon_filters.parse_isotime,
+                                  filters.timesince))
+    resource = tables.Column('resource_name', verbose_name=_('Resource'))
+    stack = tables.Column(lambda event: event_stack_name(event) or '-',
+                          verbose_name=_('Stack'))
+    status = tables.Column('resource_status', verbose_name=_('Status'))
+    reason = tables.WrappingColumn('resource_status_reason',
+                                   verbose_name=_('Reason'))
+
+    def get_object_display(self, event):
+        # Asking a heatclient Event for an attribute it lacks (Horizon's
+        # default reads "name") fetches the event again: one call per row.
+        return event.resource_name
+
+    class Meta:
+        name = 'events'
+        verbose_name = _('Events')
+        pagination_param = 'events_marker'
+
+
+class AlarmHistoryTable(tables.DataTable):
+    time = tables.Column('timestamp', verbose_name=_('Time'),
+                         filters=(horizon_filters.parse_isotime,
+                                  filters.timesince))
+    unit = tables.Column('unit', verbose_name=_('Unit'))
+    alarm = tables.Column('alarm', verbose_name=_('Alarm'))
+    kind = tables.Column('type', verbose_name=_('Change'))
+    detail = tables.WrappingColumn('detail', verbose_name=_('Detail'))
+
+    def get_object_id(self, change):
+        return change['event_id']
+
+    class Meta:
+        name = 'alarm_history'
+        verbose_name = _('Alarm History')

@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import tabs
+from horizon.utils import functions as utils
 
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
+from heal_dashboard import health
 from heal_dashboard.content.clusters import tables as cluster_tables
 
 # Parameters Heat adds to every stack: not the user's choices.
@@ -44,7 +46,8 @@ class UnitsTab(tabs.TableTab):
     slug = 'units'
     table_classes = (cluster_tables.UnitsTable,)
     template_name = 'project/heal_clusters/_detail_units.html'
-    preload = True
+    # Fetched when shown: other tabs' requests do not pay for it.
+    preload = False
 
     def _state(self):
         if not hasattr(self, '_cluster_state'):
@@ -82,7 +85,58 @@ class UnitsTab(tabs.TableTab):
         return context
 
 
+class EventsTab(tabs.TableTab):
+    """Heat's events of the cluster and its units, newest first, a page at
+    a time."""
+    name = _('Events')
+    slug = 'events'
+    table_classes = (cluster_tables.EventsTable,)
+    template_name = 'horizon/common/_detail_table.html'
+    preload = False
+
+    def get_events_data(self):
+        cluster = self.tab_group.kwargs['cluster']
+        marker = self.request.GET.get(
+            cluster_tables.EventsTable._meta.pagination_param)
+        page_size = utils.get_page_size(self.request)
+        try:
+            events = api.heat.events_list(self.request, cluster.id,
+                                          limit=page_size + 1, marker=marker)
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the events.'))
+            events = []
+        self._more = len(events) > page_size
+        return events[:page_size]
+
+    def has_more_data(self, table):
+        return self._more
+
+
+class AlarmHistoryTab(tabs.TableTab):
+    """Every state change of the cluster's alarms, in one query."""
+    name = _('Alarm History')
+    slug = 'alarm_history'
+    table_classes = (cluster_tables.AlarmHistoryTable,)
+    template_name = 'horizon/common/_detail_table.html'
+    preload = False
+
+    def get_alarm_history_data(self):
+        cluster = self.tab_group.kwargs['cluster']
+        try:
+            resources = api.heat.resources_list(self.request, cluster.id)
+            alarms = health.alarm_names(resources)
+            return [dict(change, unit=alarms[change['alarm_id']][0],
+                         alarm=alarms[change['alarm_id']][1])
+                    for change in api.aodh.alarms_history(
+                        self.request, list(alarms))]
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the alarm history.'))
+            return []
+
+
 class ClusterTabs(tabs.TabGroup):
     slug = 'cluster_details'
-    tabs = (OverviewTab, UnitsTab)
+    tabs = (OverviewTab, UnitsTab, EventsTab, AlarmHistoryTab)
     sticky = True

@@ -1,0 +1,316 @@
+"""make bench: what a cluster page costs as clusters grow, and what a heal
+costs, measured on the local cloud (python -m devcloud start).
+
+1. Real cloud, fixed-size clusters of 3, 10 and 50 stand-in units: create,
+   heal one unit (failure event to replacement complete) and delete times;
+   for 10 and 50 units the Units tab's server time and API calls per
+   service, beside the floor (Heat's nested resource list, the slowest
+   single call) and the naive per-unit gather, in the same run.
+2. Fakes adding 100 ms per call, 200 units: the same page.
+
+The page is rendered in-process by Horizon with the local cloud's settings
+(a real login); calls are counted at the HTTP layer (real) or at the
+plugin's api functions (fakes). Medians of a few runs.
+"""
+
+import collections
+import os
+import statistics
+import sys
+import time
+import uuid
+from unittest import mock
+from urllib import parse
+
+from devcloud import inject
+from devcloud import layout
+
+SERVICES = {5000: 'keystone', 8004: 'heat', 8989: 'mistral',
+            8888: 'zaqar', 8042: 'aodh', 8774: 'nova'}
+SIZES = (3, 10, 50)
+PAGE_SIZES = (10, 50)
+FAKE_UNITS = 200
+FAKE_LATENCY = 0.1
+REPEAT = 5
+
+
+def median_time(function, repeat=REPEAT):
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+class CallCounter:
+    """Counts HTTP requests per service while active."""
+
+    def __init__(self):
+        self.calls = collections.Counter()
+        from requests import adapters
+        self._send = adapters.HTTPAdapter.send
+        counter = self
+
+        def send(adapter, request, *args, **kwargs):
+            port = parse.urlparse(request.url).port
+            counter.calls[SERVICES.get(port, str(port))] += 1
+            return counter._send(adapter, request, *args, **kwargs)
+
+        self._patch = mock.patch.object(adapters.HTTPAdapter, 'send', send)
+
+    def __enter__(self):
+        self.calls.clear()
+        self._patch.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._patch.stop()
+
+
+def setup_django():
+    sys.path.insert(0, layout.path('horizon'))
+    os.environ['DJANGO_SETTINGS_MODULE'] = 'openstack_dashboard.settings'
+    import django
+    from django.conf import settings
+    django.setup()
+    settings.ALLOWED_HOSTS.append('testserver')
+    from django.test import Client
+    client = Client()
+    response = client.post('/auth/login/', {
+        'username': layout.DEMO['username'],
+        'password': layout.DEMO['password'], 'region': 'default'})
+    assert response.status_code == 302, 'login failed'
+    return client
+
+
+def units_url(cluster_id, queues=False):
+    return ('/project/heal_clusters/%s/?tab=cluster_details__units%s'
+            % (cluster_id, '&queues=1' if queues else ''))
+
+
+def render(client, url):
+    response = client.get(url, HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+    assert response.status_code == 200, response.status_code
+    assert b'heal-units' in response.content
+    return response
+
+
+def page_figures(client, cluster_id, queues=False):
+    url = units_url(cluster_id, queues)
+    render(client, url)  # warm: tokens, clients, templates
+    seconds = median_time(lambda: render(client, url))
+    with CallCounter() as counter:
+        render(client, url)
+    return seconds, dict(counter.calls)
+
+
+class Cloud:
+    """The demo user's clients on the local cloud."""
+
+    def __init__(self):
+        from aodhclient import client as aodh_client
+        from mistralclient.api import client as mistral_client
+        from zaqarclient.queues import client as zaqar_client
+        self.heat, session = inject.heat_for(layout.DEMO)
+        self.project_id = session.get_project_id()
+        self.aodh = aodh_client.Client('2', session=session)
+        self.mistral = mistral_client.client(
+            session=session, mistral_url='http://%s:8989/v2' % layout.HOST)
+        self.zaqar = zaqar_client.Client(
+            url='http://%s:8888' % layout.HOST, version=2, session=session)
+
+    def create(self, units):
+        from heal_dashboard import catalog
+        bundled = catalog.load()
+        fixed = bundled.get('fixed')
+        spec = bundled.launch_spec(fixed, set())
+        spec['parameters'] = {'cluster_size': units, 'alarm_cache_seconds': 0}
+        name = 'bench-%d-%s' % (units, uuid.uuid4().hex[:6])
+        began = time.monotonic()
+        created = self.heat.stacks.create(
+            stack_name=name, tags='heal-dashboard,heal-template=fixed',
+            timeout_mins=30, **spec)
+        cluster_id = created['stack']['id']
+        status = self.wait(cluster_id)
+        assert status == 'CREATE_COMPLETE', status
+        return cluster_id, time.monotonic() - began
+
+    def wait(self, cluster_id, timeout=1800):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.heat.stacks.get(cluster_id).stack_status
+            if not status.endswith('IN_PROGRESS'):
+                return status
+            time.sleep(1)
+        raise AssertionError('timed out')
+
+    def server_of(self, cluster_id, unit):
+        return inject.unit_server(self.heat, cluster_id, unit)[0]
+
+    def heal(self, cluster_id):
+        """Failure event for unit 0 until the replacement is complete."""
+        before = self.server_of(cluster_id, 0)
+        began = time.monotonic()
+        inject.publish(inject.compute_event('delete', before,
+                                            self.project_id))
+        while time.monotonic() - began < 1800:
+            cluster = self.heat.stacks.get(cluster_id)
+            if (cluster.stack_status == 'UPDATE_COMPLETE'
+                    and self.server_of(cluster_id, 0) != before):
+                return time.monotonic() - began
+            time.sleep(0.5)
+        raise AssertionError('unit 0 was not replaced')
+
+    def delete(self, cluster_id):
+        began = time.monotonic()
+        self.heat.stacks.delete(cluster_id)
+        from heatclient import exc
+        while True:
+            try:
+                if self.heat.stacks.get(cluster_id).stack_status in (
+                        'DELETE_COMPLETE', 'DELETE_FAILED'):
+                    break
+            except exc.HTTPNotFound:
+                break
+            time.sleep(1)
+        return time.monotonic() - began
+
+    def floor(self, cluster_id):
+        return median_time(lambda: self.heat.resources.list(
+            cluster_id, nested_depth=2))
+
+    def naive_gather(self, cluster_id):
+        """One call per part of each unit, one unit after another: what a
+        page walking the units would do (7 calls a unit)."""
+        group = self.heat.resources.get(cluster_id, 'units')
+        units = self.heat.resources.list(group.physical_resource_id)
+        workflow = [o['output_value'] for o in
+                    self.heat.stacks.get(cluster_id).outputs
+                    if o['output_key'] == 'healing_workflow'][0]
+
+        def gather():
+            for unit in units:
+                parts = {r.resource_name: r for r in self.heat.resources.list(
+                    unit.physical_resource_id)}
+                for alarm in ('alarm_deleted', 'alarm_stopped',
+                              'alarm_error'):
+                    self.aodh.alarm.get(parts[alarm].physical_resource_id)
+                queue = parts['queue'].physical_resource_id
+                _stats = self.zaqar.queue(queue, auto_create=False).stats
+                list(self.zaqar.subscriptions(queue))
+                self.mistral.executions.list(workflow_name=workflow, limit=1)
+
+        with CallCounter() as counter:
+            seconds = median_time(gather, repeat=1)
+        return seconds, sum(counter.calls.values())
+
+
+def fake_page(client):
+    """The Units tab at FAKE_UNITS units, every api call taking 100 ms."""
+    from heal_dashboard import api
+    from tests import test_data
+    resources = test_data.cluster_resources(
+        *[test_data.unit_resources(i) for i in range(FAKE_UNITS)])
+    alarms = [dict(a, alarm_id=i) for i, a in
+              test_data.all_alarms(FAKE_UNITS).items()]
+    queues = test_data.all_queues(FAKE_UNITS)
+    cluster = test_data.stack(
+        'c-fake', 'fake', tags=['heal-dashboard', 'heal-template=fixed'],
+        outputs=[{'output_key': 'healing_workflow', 'output_value': 'wf'}])
+    calls = collections.Counter()
+
+    def slow(name, value):
+        def call(request, *args, **kwargs):
+            calls[name] += 1
+            time.sleep(FAKE_LATENCY)
+            return value(*args) if callable(value) else value
+        return call
+
+    fakes = [
+        mock.patch.object(api.heat, 'stack_get', slow('heat', cluster)),
+        mock.patch.object(api.heat, 'resources_list',
+                          slow('heat', resources)),
+        mock.patch.object(api.aodh, 'alarms_list', slow('aodh', alarms)),
+        mock.patch.object(api.mistral, 'executions_list',
+                          slow('mistral', [])),
+        mock.patch.object(api.zaqar, 'queue_state',
+                          slow('zaqar', lambda name: queues[name])),
+    ]
+    for fake in fakes:
+        fake.start()
+    try:
+        figures = {}
+        for queues_too in (False, True):
+            url = units_url('c-fake', queues_too)
+            render(client, url)
+            seconds = median_time(lambda u=url: render(client, u), repeat=3)
+            calls.clear()
+            render(client, url)
+            figures[queues_too] = (seconds, dict(calls))
+        return figures
+    finally:
+        for fake in fakes:
+            fake.stop()
+
+
+def fmt_calls(calls):
+    return ', '.join('%s %d' % item for item in sorted(calls.items())
+                     if item[0] != 'keystone') or '-'
+
+
+def main():
+    client = setup_django()
+    cloud = Cloud()
+    lifecycle, pages = [], []
+    for units in SIZES:
+        cluster_id, created = cloud.create(units)
+        try:
+            if units in PAGE_SIZES:
+                floor = cloud.floor(cluster_id)
+                page, page_calls = page_figures(client, cluster_id)
+                queued, queue_calls = page_figures(client, cluster_id, True)
+                naive, naive_calls = cloud.naive_gather(cluster_id)
+                pages.append((units, page, page_calls, queued, queue_calls,
+                              floor, naive, naive_calls))
+            healed = cloud.heal(cluster_id)
+        finally:
+            deleted = cloud.delete(cluster_id)
+        lifecycle.append((units, created, healed, deleted))
+        print('  %d units done' % units, file=sys.stderr, flush=True)
+
+    print('\n### Local cloud: cluster life cycle (stand-in units)\n')
+    print('| units | create | heal one unit (event to replaced) | delete |')
+    print('|---|---|---|---|')
+    for units, created, healed, deleted in lifecycle:
+        print('| %d | %.1f s | %.1f s | %.1f s |'
+              % (units, created, healed, deleted))
+
+    print('\n### Local cloud: the Units tab (median of %d)\n' % REPEAT)
+    print('| units | page | page calls | + queue request | its calls '
+          '| floor (Heat nested list) | 1.5 x floor + 150 ms '
+          '| naive per-unit gather |')
+    print('|---|---|---|---|---|---|---|---|')
+    for (units, page, page_calls, queued, queue_calls, floor, naive,
+         naive_calls) in pages:
+        print('| %d | %.0f ms | %s | %.0f ms | %s | %.0f ms | %.0f ms '
+              '| %.0f ms, %d calls |'
+              % (units, page * 1000, fmt_calls(page_calls), queued * 1000,
+                 fmt_calls(queue_calls), floor * 1000,
+                 (1.5 * floor + 0.15) * 1000, naive * 1000, naive_calls))
+
+    fake = fake_page(client)
+    print('\n### Fakes: %d units, %d ms a call\n'
+          % (FAKE_UNITS, FAKE_LATENCY * 1000))
+    print('| request | server time | calls | floor | 1.5 x floor + 150 ms |')
+    print('|---|---|---|---|---|')
+    for queues_too, label in ((False, 'Units tab'),
+                              (True, 'its queue request')):
+        seconds, calls = fake[queues_too]
+        print('| %s | %.0f ms | %s | %.0f ms | %.0f ms |'
+              % (label, seconds * 1000, fmt_calls(calls),
+                 FAKE_LATENCY * 1000, (1.5 * FAKE_LATENCY + 0.15) * 1000))
+
+
+if __name__ == '__main__':
+    main()
