@@ -44,3 +44,11 @@ def _decoded(text):
         except ValueError:
             return {}
     return text or {}
+
+
+def execution_create(request, workflow_name, workflow_input, description):
+    """Start the workflow; returns the new execution's id."""
+    execution = mistralclient(request).executions.create(
+        workflow_name, workflow_input=workflow_input,
+        description=description)
+    return execution.id

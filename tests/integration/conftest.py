@@ -2,6 +2,7 @@
 cloud (python -m devcloud start; make test starts it)."""
 
 import time
+import uuid
 
 import pytest
 from django.test import RequestFactory
@@ -11,6 +12,12 @@ from openstack_auth import user as auth_user
 
 from devcloud import layout
 from devcloud import process
+from heal_dashboard import api
+from heal_dashboard import catalog
+from heal_dashboard.content.clusters import views
+
+BUNDLED = catalog.load()
+SETTLED = ('COMPLETE', 'FAILED')
 
 
 def pytest_collection_modifyitems(items):
@@ -68,3 +75,54 @@ def wait_for(predicate, timeout, interval=0.5, what='condition'):
         time.sleep(interval)
     raise AssertionError('timed out after %ss waiting for %s'
                          % (timeout, what))
+
+
+def available(request):
+    return views.available_services(request, BUNDLED.templates)
+
+
+def unit_servers(request, cluster_id):
+    """{unit name: server id the unit's alarms watch}."""
+    heat = api.heat.heatclient(request)
+    group = heat.resources.get(cluster_id, catalog.UNITS_RESOURCE)
+    return {
+        unit.resource_name: heat.stacks.output_show(
+            unit.physical_resource_id, 'server_id')['output']['output_value']
+        for unit in heat.resources.list(group.physical_resource_id)}
+
+
+def settled(request, cluster_id):
+    cluster = api.heat.stack_get(request, cluster_id)
+    return cluster if cluster.stack_status.endswith(SETTLED) else None
+
+
+def launched_cluster(request, size=3):
+    """A fixed-size cluster, launched as the Launch form does; deleted
+    when the generator is closed."""
+    fixed = BUNDLED.get('fixed')
+    spec = BUNDLED.launch_spec(fixed, available(request))
+    # The local cloud's Aodh loads new alarms at once (cache TTL 0).
+    spec['parameters'] = {'cluster_size': size, 'alarm_cache_seconds': 0}
+    name = 'it-%s' % uuid.uuid4().hex[:8]
+    cluster_id = api.heat.stack_create(request, name, fixed.id,
+                                       timeout_mins=10,
+                                       disable_rollback=True, **spec)
+    try:
+        cluster = wait_for(lambda: settled(request, cluster_id), 120,
+                           what='the cluster to be created')
+        assert cluster.stack_status == 'CREATE_COMPLETE', \
+            cluster.stack_status_reason
+        yield request, cluster
+    finally:
+        api.heat.stack_delete(request, cluster_id)
+
+
+@pytest.fixture
+def cluster_of_3(request_as):
+    """As the demo user and as admin."""
+    yield from launched_cluster(request_as)
+
+
+@pytest.fixture
+def demo_cluster(demo_request):
+    yield from launched_cluster(demo_request, size=2)

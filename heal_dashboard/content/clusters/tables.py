@@ -5,12 +5,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from horizon import exceptions
+from horizon import messages
 from horizon import tables
 from horizon.utils import filters as horizon_filters
 
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import exceptions as heal_exceptions
+from heal_dashboard import healing
 from heal_dashboard import health
 
 # Heat's stack states: the table polls a row while its state is undecided.
@@ -179,6 +181,63 @@ def execution_cell(unit):
                     execution.error) if execution.state == 'ERROR' else '')
 
 
+class UnitAction(tables.BatchAction):
+    """Starts the cluster's healing workflow for the unit (see healing.py);
+    Horizon confirms first, and the form carries the CSRF token."""
+    heal = None  # mark and replace (True) or mark only (False)
+
+    def allowed(self, request, unit=None):
+        return unit is None or unit.settled
+
+    def action(self, request, obj_id):
+        unit = self.table.get_object_by_id(obj_id)
+        try:
+            if unit is None:
+                raise healing.Refused(
+                    _('Unit %s no longer exists.') % obj_id)
+            healing.start(request, self.table.kwargs['cluster'], unit,
+                          heal=self.heal)
+        except healing.Refused as refusal:
+            messages.warning(request, str(refusal))
+            raise
+
+
+class MarkUnhealthy(UnitAction):
+    name = 'mark_unhealthy'
+    heal = False
+    classes = ('btn-warning',)
+    policy_rules = (('heal', 'heal:unit:mark_unhealthy'),)
+    help_text = _('The units are marked unhealthy in Heat and replaced at '
+                  'the next cluster update (Heal Cluster, or a heal).')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Mark Unhealthy', 'Mark Unhealthy', count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Started marking unit unhealthy',
+                             'Started marking units unhealthy', count)
+
+
+class HealUnit(UnitAction):
+    name = 'heal'
+    heal = True
+    classes = ('btn-danger',)
+    policy_rules = (('heal', 'heal:unit:heal'),)
+    help_text = _('The units are marked unhealthy and the cluster is '
+                  'updated so that Heat replaces them.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Heal Unit', 'Heal Units', count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Started healing unit', 'Started healing units',
+                             count)
+
+
 class UnitsTable(tables.DataTable):
     name = tables.Column('name', verbose_name=_('Unit'))
     health = tables.Column(health_badge, verbose_name=_('Health'))
@@ -192,9 +251,18 @@ class UnitsTable(tables.DataTable):
     def get_object_id(self, unit):
         return unit.name
 
+    def get_object_by_id(self, lookup):
+        """The unit, or None once it is gone (the action says so)."""
+        for unit in self.data:
+            if unit.name == lookup:
+                return unit
+        return None
+
     class Meta:
         name = 'units'
         verbose_name = _('Units')
+        table_actions = (MarkUnhealthy, HealUnit)
+        row_actions = (HealUnit, MarkUnhealthy)
 
 
 def event_stack_name(event):

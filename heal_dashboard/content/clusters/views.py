@@ -123,7 +123,7 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
         return shortcuts.redirect(reverse(DETAIL_URL, args=[cluster_id]))
 
 
-class DetailView(PolicyMixin, tabs.TabView):
+class DetailView(PolicyMixin, tabs.TabbedTableView):
     tab_group_class = cluster_tabs.ClusterTabs
     template_name = 'horizon/common/_detail.html'
     page_title = '{{ cluster.stack_name }}'

@@ -1,0 +1,57 @@
+"""Starting the cluster's healing workflow for a unit, as a person asks.
+
+The same workflow, with the same input contract, that the unit's alarms
+start through Zaqar: mark-only (heal=false) or mark-and-replace.
+
+The "no double heal" guard reads the services' state, not this process's
+memory, so it holds across Horizon workers: Heat's status of the cluster
+(busy: Heat would answer 409) and Mistral's running executions for the unit.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from heal_dashboard import api
+from heal_dashboard import cluster_state
+
+# Mistral states of an execution that has not finished.
+UNFINISHED = ('IDLE', 'RUNNING', 'PAUSED')
+
+
+class Refused(Exception):
+    """A heal the services' state says not to start; says why."""
+
+
+def running_for_unit(request, workflow, unit_stack_id):
+    return [e for e in api.mistral.executions_list(request, workflow)
+            if e['state'] in UNFINISHED
+            and e['input'].get('stack_id') == unit_stack_id]
+
+
+def start(request, cluster, unit, heal):
+    """Start the healing workflow for `unit` of `cluster`; the execution's
+    id. Refused while the cluster is busy or a heal of the unit runs."""
+    workflow = cluster_state.healing_workflow(cluster)
+    if not workflow:
+        raise Refused(_('The cluster has no healing workflow yet.'))
+    status = api.heat.stack_get(request, cluster.id).stack_status
+    if status.endswith('IN_PROGRESS'):
+        raise Refused(_('The cluster is busy (%s): try again once it has '
+                        'settled.') % status)
+    running = running_for_unit(request, workflow, unit.stack_id)
+    if running:
+        raise Refused(_('A heal of unit %(unit)s is already running '
+                        '(execution %(id)s).')
+                      % {'unit': unit.name, 'id': running[0]['id']})
+    user = request.user.username
+    return api.mistral.execution_create(
+        request, workflow, {
+            'root_stack_id': cluster.id,
+            'stack_id': unit.stack_id,
+            'resource': 'server',
+            'heal': heal,
+            'reason': (_('Healed by %s in the dashboard') if heal else
+                       _('Marked unhealthy by %s in the dashboard')) % user,
+            'requested_by': user,
+        },
+        description='heal-dashboard: %s unit %s of %s' % (
+            'heal' if heal else 'mark', unit.name, cluster.stack_name))

@@ -1,0 +1,71 @@
+"""Mark unhealthy and Heal, as the dashboard starts them, on the real local
+cloud: the cluster's own workflow does the work."""
+
+from heal_dashboard import api
+from heal_dashboard import cluster_state
+from heal_dashboard import healing
+from heal_dashboard import health
+from tests.integration.conftest import unit_servers
+from tests.integration.conftest import wait_for
+
+
+def units(request, cluster_id):
+    cluster = api.heat.stack_get(request, cluster_id)
+    return {u.name: u for u in cluster_state.fetch(request, cluster,
+                                                   with_queues=True).units}
+
+
+def execution_done(request, cluster_id, unit_name):
+    unit = units(request, cluster_id)[unit_name]
+    execution = unit.last_execution
+    if execution and execution.state in ('SUCCESS', 'ERROR'):
+        return unit
+    return None
+
+
+def test_mark_unhealthy_marks_without_replacing(demo_cluster):
+    request, cluster = demo_cluster
+    before = unit_servers(request, cluster.id)
+
+    healing.start(request, cluster, units(request, cluster.id)['1'],
+                  heal=False)
+
+    unit = wait_for(lambda: execution_done(request, cluster.id, '1'), 60,
+                    what='the mark execution')
+    assert unit.last_execution.state == 'SUCCESS'
+    assert unit.last_execution.requested_by == 'demo'
+    assert unit.last_execution.heal is False
+    assert unit.server_resource_status == 'CHECK_FAILED'
+    assert unit.health == health.UNHEALTHY
+    assert 'Marked unhealthy by demo' in unit.reasons[0]
+    assert unit_servers(request, cluster.id) == before
+    assert api.heat.stack_get(request, cluster.id).stack_status == \
+        'CREATE_COMPLETE'
+
+
+def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
+        demo_cluster):
+    request, cluster = demo_cluster
+    before = unit_servers(request, cluster.id)
+    unit = units(request, cluster.id)['0']
+
+    healing.start(request, cluster, unit, heal=True)
+    refused = None
+    try:
+        healing.start(request, cluster, unit, heal=True)
+    except healing.Refused as refusal:
+        refused = refusal
+    assert refused is not None, 'a second heal of the unit was started'
+
+    def replaced():
+        servers = unit_servers(request, cluster.id)
+        status = api.heat.stack_get(request, cluster.id).stack_status
+        return servers['0'] != before['0'] and status == 'UPDATE_COMPLETE'
+
+    wait_for(replaced, 60, what='unit 0 to be replaced')
+    healed = wait_for(lambda: execution_done(request, cluster.id, '0'), 30,
+                      what='the heal execution')
+    assert healed.last_execution.state == 'SUCCESS'
+    assert healed.last_execution.heal is True
+    assert healed.health == health.HEALTHY
+    assert unit_servers(request, cluster.id)['1'] == before['1']

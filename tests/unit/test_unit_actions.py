@@ -1,0 +1,175 @@
+"""Mark unhealthy and Heal: the cluster's own healing workflow, started
+through Mistral, refused by the services' state while a heal is on."""
+
+from django.urls import reverse
+from keystoneauth1 import exceptions as ks_exc
+from openstack_dashboard.test import helpers
+
+from heal_dashboard import api
+from tests import helpers as heal_helpers
+from tests import test_data
+
+ACTION_MOCKS = {
+    api.heat: ['stack_get', 'resources_list'],
+    api.aodh: ['alarms_list'],
+    api.mistral: ['executions_list', 'execution_create'],
+}
+
+
+def detail_url():
+    return reverse('horizon:project:heal_clusters:detail', args=['c1'])
+
+
+class UnitActionTests(heal_helpers.TestCase):
+
+    def set_cluster(self, status='CREATE_COMPLETE', executions=()):
+        self.drop_services('compute')
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', status=status,
+            tags=['heal-dashboard', 'heal-template=fixed'],
+            outputs=[{'output_key': 'healing_workflow',
+                      'output_value': 'web-healing-wf'}])
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0), test_data.unit_resources(1))
+        self.mock_alarms_list.return_value = []
+        self.mock_executions_list.return_value = list(executions)
+        self.mock_execution_create.return_value = 'ex-new'
+
+    def post(self, action, *units):
+        data = {'action': 'units__%s' % action}
+        if len(units) == 1:
+            data['action'] += '__%s' % units[0]
+        else:
+            data['object_ids'] = list(units)
+        return self.client.post(detail_url() + '?tab=cluster_details__units',
+                                data)
+
+    def started(self):
+        return [call.args[2] for call in
+                self.mock_execution_create.call_args_list]
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_heal_starts_the_clusters_workflow_for_the_unit(self):
+        self.set_cluster()
+
+        res = self.post('heal', '1')
+
+        self.assertEqual(302, res.status_code)
+        [workflow_input] = self.started()
+        self.assertEqual({
+            'root_stack_id': 'c1', 'stack_id': 'unit-1',
+            'resource': 'server', 'heal': True,
+            'reason': 'Healed by test_user in the dashboard',
+            'requested_by': 'test_user'}, workflow_input)
+        args = self.mock_execution_create.call_args.args
+        self.assertEqual('web-healing-wf', args[1])
+        self.assertMessageCount(success=1)
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_mark_unhealthy_is_the_same_workflow_mark_only(self):
+        self.set_cluster()
+
+        self.post('mark_unhealthy', '0')
+
+        [workflow_input] = self.started()
+        self.assertIs(False, workflow_input['heal'])
+        self.assertEqual('unit-0', workflow_input['stack_id'])
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_a_batch_heals_each_selected_unit(self):
+        self.set_cluster()
+
+        self.post('heal', '0', '1')
+
+        self.assertEqual(['unit-0', 'unit-1'],
+                         [i['stack_id'] for i in self.started()])
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_a_second_click_while_a_heal_runs_starts_nothing(self):
+        # The page, read again for the POST, shows the unit healing.
+        self.set_cluster(executions=[
+            test_data.execution(1, 'RUNNING', requested_by='test_user')])
+
+        res = self.post('heal', '1')
+
+        self.assertEqual(302, res.status_code)
+        self.mock_execution_create.assert_not_called()
+        self.assertMessageCount(error=1)
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_a_heal_while_the_cluster_is_busy_is_refused(self):
+        self.set_cluster()
+        # The page saw the cluster settled; Heat says it is busy now.
+        self.mock_stack_get.side_effect = [
+            self.mock_stack_get.return_value,
+            test_data.stack('c1', 'web', status='UPDATE_IN_PROGRESS')]
+
+        self.post('heal', '0')
+
+        self.mock_execution_create.assert_not_called()
+        self.assertMessageCount(warning=1, error=1)
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_a_unit_that_is_gone_is_said_so(self):
+        self.set_cluster()
+
+        res = self.post('heal', '7')
+
+        self.assertEqual(302, res.status_code)
+        self.mock_execution_create.assert_not_called()
+        self.assertMessageCount(warning=1, error=1)
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_mistral_down_is_an_error_not_a_500(self):
+        self.set_cluster()
+        self.mock_execution_create.side_effect = ks_exc.ConnectFailure('down')
+
+        res = self.post('heal', '0')
+
+        self.assertEqual(302, res.status_code)
+        self.assertMessageCount(error=1)
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_units_being_healed_offer_no_action(self):
+        self.set_cluster(executions=[test_data.execution(0, 'RUNNING')])
+
+        res = self.client.get(detail_url(),
+                              {'tab': 'cluster_details__units'})
+
+        self.assertNotContains(res, 'units__heal__0')
+        self.assertContains(res, 'units__heal__1')
+
+
+@heal_helpers.enforce_policy
+class UnitActionPolicyTests(heal_helpers.TestCase):
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_a_reader_sees_no_action_and_cannot_post_one(self):
+        UnitActionTests.set_cluster(self)
+        self.set_roles('reader')
+
+        res = self.client.get(detail_url(),
+                              {'tab': 'cluster_details__units'})
+        self.assertNotContains(res, 'Heal Unit')
+        self.assertNotContains(res, 'Mark Unhealthy')
+
+        UnitActionTests.post(self, 'heal', '0')
+        self.mock_execution_create.assert_not_called()
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_a_member_may(self):
+        UnitActionTests.set_cluster(self)
+        res = self.client.get(detail_url(),
+                              {'tab': 'cluster_details__units'})
+        self.assertContains(res, 'Heal Unit')
+        self.assertContains(res, 'Mark Unhealthy')
+
+
+class CsrfTests(heal_helpers.TestCase):
+
+    def test_an_action_without_the_csrf_token_is_refused(self):
+        from django.test import Client
+        client = Client(enforce_csrf_checks=True)
+        client.cookies = self.client.cookies
+        res = client.post(detail_url(), {'action': 'units__heal__0'})
+        self.assertEqual(403, res.status_code)
