@@ -10,7 +10,7 @@ DEVCLOUD := $(PY) -m devcloud
 DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server \
 	chromium chromium-driver fonts-dejavu-core
 
-.PHONY: help run start stop status fail test unit packaging lint cloud-tests bench \
+.PHONY: help run start stop status fail test unit packaging lint cloud-tests bench messages \
 	debian-packages clean
 
 help:
@@ -61,6 +61,14 @@ lint: $(STAMP)
 # Against the real local cloud: started for the run unless already up.
 cloud-tests: $(STAMP) debian-packages
 	$(DEVCLOUD) with -- $(PY) -m pytest tests/integration tests/browser
+
+# The message catalog's template, as Horizon plugins keep theirs.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel-django.cfg --no-location \
+	  -k gettext_lazy -k gettext_noop -k pgettext_lazy:1c,2 \
+	  -k ngettext_lazy:1,2 -k npgettext_lazy:1c,2,3 \
+	  --project heal-dashboard --version 0.1.0 \
+	  -o heal_dashboard/locale/django.pot heal_dashboard enabled
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

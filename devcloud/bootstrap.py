@@ -4,8 +4,6 @@ projects, users, roles and catalog. Every step can run again safely."""
 import os
 import shutil
 
-from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
 from keystoneclient.v3 import client as keystone_client
 
 from devcloud import layout
@@ -109,12 +107,7 @@ def sync_services():
 
 
 def admin_client():
-    auth = v3.Password(
-        auth_url=layout.KEYSTONE_URL + '/v3',
-        username=layout.ADMIN['username'], password=layout.ADMIN['password'],
-        project_name=layout.ADMIN['project'], user_domain_id='default',
-        project_domain_id='default')
-    return keystone_client.Client(session=ks_session.Session(auth=auth))
+    return keystone_client.Client(session=layout.session_for(layout.ADMIN))
 
 
 def find_or_create(manager, name, **kwargs):

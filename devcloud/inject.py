@@ -15,8 +15,6 @@ import datetime
 import uuid
 
 from heatclient import client as heat_client
-from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
 from oslo_config import cfg
 
 from devcloud import layout
@@ -64,11 +62,7 @@ def publish(event, transport_url=layout.TRANSPORT_URL):
 
 
 def heat_for(user):
-    auth = v3.Password(
-        auth_url=layout.KEYSTONE_URL + '/v3', username=user['username'],
-        password=user['password'], project_name=user['project'],
-        user_domain_id='default', project_domain_id='default')
-    session = ks_session.Session(auth=auth)
+    session = layout.session_for(user)
     return heat_client.Client('1', session=session), session
 
 

@@ -34,6 +34,17 @@ CATALOG = (
 )
 
 
+def session_for(user):
+    """A keystoneauth session of one of the local cloud's users."""
+    from keystoneauth1 import session as ks_session
+    from keystoneauth1.identity import v3
+    auth = v3.Password(
+        auth_url=KEYSTONE_URL + '/v3', username=user['username'],
+        password=user['password'], project_name=user['project'],
+        user_domain_id='default', project_domain_id='default')
+    return ks_session.Session(auth=auth)
+
+
 def path(*parts):
     return os.path.join(STATE, *parts)
 

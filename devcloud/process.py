@@ -143,18 +143,31 @@ def stop(service_list):
     for pgid in groups.values():
         _signal(pgid, signal.SIGTERM)
     deadline = time.monotonic() + GRACE_SECONDS
-    while (any(group_alive(p) for p in groups.values())
+    while (_reaped() and any(group_alive(p) for p in groups.values())
            and time.monotonic() < deadline):
         time.sleep(0.1)
     for pgid in groups.values():
         if group_alive(pgid):
             _signal(pgid, signal.SIGKILL)
+    time.sleep(0.1)
+    _reaped()
     for service in service_list:
         try:
             os.remove(service.pid_file())
         except FileNotFoundError:
             pass
     return sorted(groups)
+
+
+def _reaped():
+    """Reap this process's exited children (make run's services are its
+    children): a zombie still counts as a live process group."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
+    return True
 
 
 def _signal(pgid, signum):

@@ -8,6 +8,7 @@ what depends on it is reported as unknown rather than guessed.
 """
 
 import dataclasses
+import datetime
 
 from heal_dashboard import catalog
 
@@ -322,6 +323,74 @@ def units(resources, servers=None, alarms=None, queues=None,
 
 def _unit_order(name):
     return (0, int(name)) if name.isdigit() else (1, name)
+
+
+def execution_history(executions, resources):
+    """The workflow's executions as rows: which unit (by the stack_id
+    input), who asked, what for, how long it took."""
+    unit_names = {_get(unit, 'physical_resource_id'): name for name, (
+        unit, _parts) in group_unit_resources(resources).items()}
+    rows = []
+    for execution in executions:
+        state = execution_state(execution)
+        params = _get(execution, 'input') or {}
+        finished = state.state in ('SUCCESS', 'ERROR', 'CANCELLED')
+        rows.append({
+            'id': state.id, 'state': state.state, 'created': state.created,
+            'duration': _duration(state.created, state.updated)
+            if finished else '-',
+            'unit': unit_names.get(params.get('stack_id'),
+                                   params.get('stack_id') or '-'),
+            'requested_by': state.requested_by or '-',
+            'heal': state.heal,
+            'detail': state.error or params.get('reason') or '',
+        })
+    return rows
+
+
+def _duration(start, end):
+    try:
+        began = datetime.datetime.fromisoformat(_seconds(start))
+        ended = datetime.datetime.fromisoformat(_seconds(end))
+    except ValueError:
+        return '-'
+    return '%d s' % (ended - began).total_seconds()
+
+
+SCALING_POLICY = 'OS::Heat::ScalingPolicy'
+SCALING_ALARM = 'OS::Aodh::GnocchiAggregationByResourcesAlarm'
+
+
+@dataclasses.dataclass
+class Scaling:
+    current: int
+    minimum: str
+    maximum: str
+    policies: list   # (name, Heat status)
+    alarms: list     # (name, Aodh state or unknown / missing)
+
+
+def scaling(resources, parameters, alarms):
+    """An autoscaling cluster's size, scaling policies and their alarms,
+    from the cluster's resources (top level and units), its parameters and
+    Aodh's alarms ({id: alarm}, or None if Aodh was unavailable)."""
+    top = [r for r in resources if not _get(r, 'parent_resource')]
+
+    def alarm_state(resource):
+        alarm_id = _get(resource, 'physical_resource_id')
+        if alarms is None:
+            return 'unknown'
+        return _get(alarms.get(alarm_id), 'state') or 'missing'
+
+    return Scaling(
+        current=len([u for u, _parts in group_unit_resources(
+            resources).values() if not _status(u).startswith('DELETE')]),
+        minimum=parameters.get('min_size'),
+        maximum=parameters.get('max_size'),
+        policies=sorted((_get(r, 'resource_name'), _status(r)) for r in top
+                        if _get(r, 'resource_type') == SCALING_POLICY),
+        alarms=sorted((_get(r, 'resource_name'), alarm_state(r)) for r in top
+                      if _get(r, 'resource_type') == SCALING_ALARM))
 
 
 def queue_names(resources):

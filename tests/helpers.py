@@ -28,6 +28,35 @@ class HealTestsMixin:
             roles=[{'id': str(i), 'name': name}
                    for i, name in enumerate(names)])
 
+    def mock_cluster(self, size, status='CREATE_COMPLETE', nova=False,
+                     executions=(), **units):
+        """A cluster of `size` healthy units behind this test's api mocks
+        (those it has); `units` overrides some, as unit<N>=resources.
+        Without nova the cloud has no compute, as the local cloud."""
+        if not nova:
+            self.drop_services('compute')
+        mocks = {
+            'stack_get': test_data.stack(
+                'c1', 'web', status=status,
+                tags=['heal-dashboard', 'heal-template=fixed'],
+                outputs=[{'output_key': 'healing_workflow',
+                          'output_value': 'web-healing-wf'}]),
+            'resources_list': test_data.cluster_resources(
+                *[units.get('unit%d' % i) or test_data.unit_resources(i)
+                  for i in range(size)]),
+            'alarms_list': [dict(alarm, alarm_id=alarm_id) for alarm_id, alarm
+                            in test_data.all_alarms(size).items()],
+            'executions_list': list(executions),
+            'execution_create': 'ex-new',
+        }
+        for name, value in mocks.items():
+            if hasattr(self, 'mock_' + name):
+                getattr(self, 'mock_' + name).return_value = value
+        if hasattr(self, 'mock_queue_state'):
+            queues = test_data.all_queues(size)
+            self.mock_queue_state.side_effect = (
+                lambda request, name: queues[name])
+
     def drop_services(self, *service_types):
         """Remove services from the test user's catalog."""
         self.service_catalog[:] = [s for s in self.service_catalog

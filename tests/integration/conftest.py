@@ -6,8 +6,6 @@ import uuid
 
 import pytest
 from django.test import RequestFactory
-from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
 from openstack_auth import user as auth_user
 
 from devcloud import layout
@@ -33,19 +31,11 @@ def cloud_is_up():
                         'python -m devcloud start' % port)
 
 
-def login(user):
-    auth = v3.Password(
-        auth_url=layout.KEYSTONE_URL + '/v3', username=user['username'],
-        password=user['password'], project_name=user['project'],
-        user_domain_id='default', project_domain_id='default')
-    session = ks_session.Session(auth=auth)
-    return session, auth.get_access(session)
-
-
 def horizon_request(user):
     """A request as Horizon has it after the user logged in: the real
     token and service catalog, for the plugin's api functions."""
-    session, access = login(user)
+    session = layout.session_for(user)
+    access = session.auth.get_access(session)
     request = RequestFactory().get('/')
     request.session = {}
     request.user = auth_user.create_user_from_token(

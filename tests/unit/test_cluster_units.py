@@ -26,32 +26,10 @@ def detail_url(cluster_id='c1'):
     return reverse('horizon:project:heal_clusters:detail', args=[cluster_id])
 
 
-def alarm_list(alarms):
-    return [dict(alarm, alarm_id=alarm_id) for alarm_id, alarm in
-            alarms.items()]
-
-
 class UnitsTabTests(heal_helpers.TestCase):
 
-    def set_cluster(self, size, status='CREATE_COMPLETE', nova=False,
-                    **units):
-        """A cluster of `size` healthy units; `units` overrides some.
-        Without nova, the cloud has no compute (as the local cloud)."""
-        if not nova:
-            self.drop_services('compute')
-        self.mock_stack_get.return_value = test_data.stack(
-            'c1', 'web', status=status,
-            tags=['heal-dashboard', 'heal-template=fixed'],
-            outputs=[{'output_key': 'healing_workflow',
-                      'output_value': 'web-healing-wf'}])
-        self.mock_resources_list.return_value = test_data.cluster_resources(
-            *[units.get('unit%d' % i) or test_data.unit_resources(i)
-              for i in range(size)])
-        self.mock_alarms_list.return_value = alarm_list(
-            test_data.all_alarms(size))
-        self.mock_executions_list.return_value = []
-        queues = test_data.all_queues(size)
-        self.mock_queue_state.side_effect = lambda request, name: queues[name]
+    def set_cluster(self, size, **kwargs):
+        self.mock_cluster(size, **kwargs)
 
     def get_units(self, queues=False, **extra):
         params = {'tab': UNITS_TAB}
@@ -142,7 +120,7 @@ class UnitsTabFaultTests(heal_helpers.TestCase):
     names the service, and shows the rest."""
 
     def set_cluster(self):
-        UnitsTabTests.set_cluster(self, 2)
+        self.mock_cluster(2)
 
     def assert_degraded(self, service_name, unknown=None):
         res = self.client.get(detail_url(), {'tab': UNITS_TAB, 'queues': '1'})
@@ -225,7 +203,7 @@ class UnitsTabNovaTests(heal_helpers.TestCase):
 
     @helpers.create_mocks(UNIT_MOCKS)
     def test_nova_state_is_joined_in_one_call(self):
-        UnitsTabTests.set_cluster(self, 2, nova=True)
+        self.mock_cluster(2, nova=True)
         with helpers.mock.patch.object(os_api.nova, 'server_list') as nova:
             nova.return_value = ([
                 os_api.nova.Server(helpers.mock.Mock(
@@ -242,7 +220,7 @@ class UnitsTabNovaTests(heal_helpers.TestCase):
 
     @helpers.create_mocks(UNIT_MOCKS)
     def test_nova_down(self):
-        UnitsTabTests.set_cluster(self, 2, nova=True)
+        self.mock_cluster(2, nova=True)
         with helpers.mock.patch.object(os_api.nova, 'server_list') as nova:
             nova.side_effect = ks_exc.ConnectFailure('refused')
             UnitsTabFaultTests.assert_degraded(self, 'Compute (Nova)')
@@ -299,3 +277,29 @@ class HistoryTabsTests(heal_helpers.TestCase):
                          (change['unit'], change['alarm']))
         self.assertEqual(1, self.mock_alarms_history.call_count)
         self.assertEqual(6, len(self.mock_alarms_history.call_args.args[1]))
+
+
+class ExecutionsTabTests(heal_helpers.TestCase):
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
+                           api.mistral: ['executions_list']})
+    def test_every_run_by_alarm_or_person_is_listed(self):
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', outputs=[{'output_key': 'healing_workflow',
+                                   'output_value': 'web-healing-wf'}])
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0), test_data.unit_resources(1))
+        self.mock_executions_list.return_value = [
+            test_data.execution(1, 'RUNNING', requested_by='alice'),
+            test_data.execution(0, 'SUCCESS')]
+
+        res = self.client.get(detail_url(), {
+            'tab': 'cluster_details__executions'},
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+        rows = res.context['table'].data
+        self.assertEqual([('1', 'alice'), ('0', 'alarm')],
+                         [(r['unit'], r['requested_by']) for r in rows])
+        self.assertContains(res, 'mark and replace')
+        self.mock_executions_list.assert_called_once_with(
+            helpers.IsHttpRequest(), 'web-healing-wf')

@@ -6,7 +6,9 @@ from openstack_dashboard.dashboards.project.images import utils as image_utils
 from openstack_dashboard.test import helpers
 
 from heal_dashboard import api
+from heal_dashboard import health
 from tests import helpers as heal_helpers
+from tests import test_data
 
 INDEX_URL = reverse('horizon:project:heal_clusters:index')
 SELECT_URL = reverse('horizon:project:heal_clusters:select_template')
@@ -424,3 +426,26 @@ class ClusterPolicyTests(heal_helpers.TestCase):
         self.client.post(INDEX_URL, {
             'action': 'clusters__delete__%s' % self.heal_clusters.first().id})
         self.mock_stack_delete.assert_not_called()
+
+
+class AutoscalingOverviewTests(heal_helpers.TestCase):
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
+                           api.aodh: ['alarms_list']})
+    def test_overview_shows_size_policies_and_alarms(self):
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', tags=['heal-dashboard', 'heal-template=autoscaling'],
+            parameters={'min_size': '2', 'max_size': '6'})
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0), test_data.unit_resources(1)) + [
+            test_data.resource('scale_out', health.SCALING_POLICY, 'p1',
+                               'c1'),
+            test_data.resource('cpu_high', health.SCALING_ALARM, 'a1',
+                               'c1')]
+        self.mock_alarms_list.side_effect = ks_exc.ConnectFailure('down')
+
+        res = self.client.get(detail_url('c1'))
+
+        self.assertContains(res, '2 (between 2 and 6)')
+        self.assertContains(res, 'scale_out')
+        self.assertContains(res, 'alarm: unknown')

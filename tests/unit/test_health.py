@@ -238,3 +238,38 @@ def test_ids_for_the_batched_calls():
     names = health.alarm_names(resources)
     assert len(names) == 6
     assert names['alarm_stopped-1'] == ('1', 'alarm_stopped')
+
+
+def test_execution_history_names_units_and_durations():
+    resources = cluster_resources(unit_resources(0), unit_resources(1))
+    started = execution(1, 'SUCCESS', requested_by='alice', heal=False)
+    started.update(created_at='2026-11-25 10:00:00',
+                   updated_at='2026-11-25 10:00:07')
+    running = execution(0, 'RUNNING')
+    gone = execution(5, 'ERROR', error='unit gone')
+
+    rows = health.execution_history([running, started, gone], resources)
+
+    assert [r['unit'] for r in rows] == ['0', '1', 'unit-5']
+    assert rows[0]['duration'] == '-'
+    assert rows[1]['duration'] == '7 s'
+    assert (rows[1]['requested_by'], rows[1]['heal']) == ('alice', False)
+    assert rows[2]['detail'] == 'unit gone'
+
+
+def test_scaling_joins_group_size_policies_and_alarms():
+    resources = cluster_resources(unit_resources(0), unit_resources(1)) + [
+        resource('scale_out', health.SCALING_POLICY, 'p1', 'cluster-id'),
+        resource('scale_in', health.SCALING_POLICY, 'p2', 'cluster-id'),
+        resource('cpu_high', health.SCALING_ALARM, 'a1', 'cluster-id'),
+        resource('cpu_low', health.SCALING_ALARM, 'a2', 'cluster-id'),
+    ]
+    summary = health.scaling(resources, {'min_size': '2', 'max_size': '6'},
+                             {'a1': {'state': 'alarm'}})
+    assert (summary.current, summary.minimum, summary.maximum) == (
+        2, '2', '6')
+    assert summary.policies == [('scale_in', 'CREATE_COMPLETE'),
+                                ('scale_out', 'CREATE_COMPLETE')]
+    assert summary.alarms == [('cpu_high', 'alarm'), ('cpu_low', 'missing')]
+    assert health.scaling(resources, {}, None).alarms == [
+        ('cpu_high', 'unknown'), ('cpu_low', 'unknown')]

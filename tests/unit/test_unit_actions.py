@@ -20,29 +20,23 @@ def detail_url():
     return reverse('horizon:project:heal_clusters:detail', args=['c1'])
 
 
+def post_action(test, action, *units):
+    data = {'action': 'units__%s' % action}
+    if len(units) == 1:
+        data['action'] += '__%s' % units[0]
+    else:
+        data['object_ids'] = list(units)
+    return test.client.post(detail_url() + '?tab=cluster_details__units',
+                            data)
+
+
 class UnitActionTests(heal_helpers.TestCase):
 
-    def set_cluster(self, status='CREATE_COMPLETE', executions=()):
-        self.drop_services('compute')
-        self.mock_stack_get.return_value = test_data.stack(
-            'c1', 'web', status=status,
-            tags=['heal-dashboard', 'heal-template=fixed'],
-            outputs=[{'output_key': 'healing_workflow',
-                      'output_value': 'web-healing-wf'}])
-        self.mock_resources_list.return_value = test_data.cluster_resources(
-            test_data.unit_resources(0), test_data.unit_resources(1))
-        self.mock_alarms_list.return_value = []
-        self.mock_executions_list.return_value = list(executions)
-        self.mock_execution_create.return_value = 'ex-new'
+    def set_cluster(self, executions=()):
+        self.mock_cluster(2, executions=executions)
 
     def post(self, action, *units):
-        data = {'action': 'units__%s' % action}
-        if len(units) == 1:
-            data['action'] += '__%s' % units[0]
-        else:
-            data['object_ids'] = list(units)
-        return self.client.post(detail_url() + '?tab=cluster_details__units',
-                                data)
+        return post_action(self, action, *units)
 
     def started(self):
         return [call.args[2] for call in
@@ -145,7 +139,7 @@ class UnitActionPolicyTests(heal_helpers.TestCase):
 
     @helpers.create_mocks(ACTION_MOCKS)
     def test_a_reader_sees_no_action_and_cannot_post_one(self):
-        UnitActionTests.set_cluster(self)
+        self.mock_cluster(2)
         self.set_roles('reader')
 
         res = self.client.get(detail_url(),
@@ -153,12 +147,12 @@ class UnitActionPolicyTests(heal_helpers.TestCase):
         self.assertNotContains(res, 'Heal Unit')
         self.assertNotContains(res, 'Mark Unhealthy')
 
-        UnitActionTests.post(self, 'heal', '0')
+        post_action(self, 'heal', '0')
         self.mock_execution_create.assert_not_called()
 
     @helpers.create_mocks(ACTION_MOCKS)
     def test_a_member_may(self):
-        UnitActionTests.set_cluster(self)
+        self.mock_cluster(2)
         res = self.client.get(detail_url(),
                               {'tab': 'cluster_details__units'})
         self.assertContains(res, 'Heal Unit')

@@ -310,3 +310,30 @@ class AlarmHistoryTable(tables.DataTable):
     class Meta:
         name = 'alarm_history'
         verbose_name = _('Alarm History')
+
+
+def execution_action(execution):
+    heal = execution.get('heal')
+    if heal is None:
+        return '-'
+    return _('mark and replace') if heal else _('mark only')
+
+
+class ExecutionsTable(tables.DataTable):
+    started = tables.Column('created', verbose_name=_('Started'),
+                            filters=(horizon_filters.parse_isotime,
+                                     filters.timesince))
+    duration = tables.Column('duration', verbose_name=_('Duration'))
+    unit = tables.Column('unit', verbose_name=_('Unit'))
+    requested_by = tables.Column('requested_by',
+                                 verbose_name=_('Requested By'))
+    action = tables.Column(execution_action, verbose_name=_('Action'))
+    state = tables.Column('state', verbose_name=_('State'))
+    detail = tables.WrappingColumn('detail', verbose_name=_('Reason / Error'))
+
+    def get_object_id(self, execution):
+        return execution['id']
+
+    class Meta:
+        name = 'executions'
+        verbose_name = _('Healing Executions')

@@ -36,7 +36,24 @@ class OverviewTab(tabs.Tab):
             'template': template,
             'parameters': parameters,
             'outputs': getattr(cluster, 'outputs', None) or [],
+            'scaling': (self._scaling(cluster) if template_id == 'autoscaling'
+                        else None),
         }
+
+    def _scaling(self, cluster):
+        """Group size, policies and their alarms: two calls."""
+        try:
+            resources = api.heat.resources_list(self.request, cluster.id)
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the scaling state.'))
+            return None
+        try:
+            alarms = {a['alarm_id']: a
+                      for a in api.aodh.alarms_list(self.request)}
+        except Exception:
+            alarms = None
+        return health.scaling(resources, cluster.parameters or {}, alarms)
 
 
 class UnitsTab(tabs.TableTab):
@@ -136,7 +153,32 @@ class AlarmHistoryTab(tabs.TableTab):
             return []
 
 
+class ExecutionsTab(tabs.TableTab):
+    """Every run of the cluster's healing workflow, by an alarm or a
+    person: two calls (the workflow's executions; Heat's resources to name
+    the units)."""
+    name = _('Executions')
+    slug = 'executions'
+    table_classes = (cluster_tables.ExecutionsTable,)
+    template_name = 'horizon/common/_detail_table.html'
+    preload = False
+
+    def get_executions_data(self):
+        cluster = self.tab_group.kwargs['cluster']
+        workflow = cluster_state.healing_workflow(cluster)
+        if not workflow:
+            return []
+        try:
+            executions = api.mistral.executions_list(self.request, workflow)
+            resources = api.heat.resources_list(self.request, cluster.id)
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the executions.'))
+            return []
+        return health.execution_history(executions, resources)
+
+
 class ClusterTabs(tabs.TabGroup):
     slug = 'cluster_details'
-    tabs = (OverviewTab, UnitsTab, EventsTab, AlarmHistoryTab)
+    tabs = (OverviewTab, UnitsTab, ExecutionsTab, EventsTab, AlarmHistoryTab)
     sticky = True

@@ -1,0 +1,95 @@
+"""The local cloud's own code: configuration rendering and process
+handling (the services themselves run in the integration tier)."""
+
+import socket
+import sys
+import time
+
+import pytest
+
+from devcloud import bootstrap
+from devcloud import layout
+from devcloud import process
+from devcloud import services
+
+
+@pytest.fixture
+def state(tmp_path, monkeypatch):
+    for name, sub in (('STATE', ''), ('LOG_DIR', 'log'), ('RUN_DIR', 'run'),
+                      ('HOME', 'home')):
+        monkeypatch.setattr(layout, name, str(tmp_path / sub))
+    (tmp_path / 'home').mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize('project', ['heat', 'mistral', 'zaqar', 'aodh'])
+def test_service_configs_render_with_the_options_that_mattered(project):
+    text = layout.render(project + '.conf.in',
+                         layout.template_values(project))
+    assert '[keystone_authtoken]' in text
+    assert 'username = %s' % project in text
+    expected = {
+        'heat': 'deferred_auth_method = trusts',
+        'mistral': 'auth_enable = true',
+        'zaqar': 'message_pipeline = zaqar.notification.notifier',
+        'aodh': 'event_alarm_cache_ttl = 0',
+    }[project]
+    assert expected in text
+
+
+def test_keystone_and_horizon_configs_render():
+    values = layout.template_values()
+    assert 'password_hash_rounds = 4' in layout.render('keystone.conf.in',
+                                                       values)
+    settings = layout.render('local_settings.py.in', values)
+    compile(settings, 'local_settings.py', 'exec')
+    assert '_1900_heal_dashboard.py' in settings
+
+
+def test_aodh_paste_filters_are_told_where_aodh_conf_is(state):
+    bootstrap.write_aodh_paste()
+    with open(layout.path('etc', 'aodh-api-paste.ini'),
+              encoding='utf-8') as f:
+        paste = f.read()
+    assert 'oslo_config_file = %s' % layout.config_file('aodh') in paste
+
+
+def sleeper(name, port=None, ignore_term=False):
+    code = ('import signal, time\n'
+            + ('signal.signal(signal.SIGTERM, signal.SIG_IGN)\n'
+               if ignore_term else '')
+            + 'time.sleep(60)\n')
+    return process.Service(name, [sys.executable, '-c', code], port=port)
+
+
+def test_a_taken_port_is_a_clear_error(state):
+    with socket.socket() as taken:
+        taken.bind((layout.HOST, 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(process.DevcloudError,
+                           match='port %d.*taken' % port):
+            process.start(sleeper('web', port=port))
+
+
+def test_start_is_idempotent_and_stop_escalates(state, monkeypatch):
+    monkeypatch.setattr(process, 'GRACE_SECONDS', 0.5)
+    stubborn = sleeper('stubborn', ignore_term=True)
+    polite = sleeper('polite')
+    try:
+        assert process.start(stubborn)
+        assert process.start(polite)
+        assert not process.start(stubborn)  # already running
+        time.sleep(0.3)  # let the stubborn one install its handler
+        pgid = stubborn.running_pid()
+    finally:
+        stopped = process.stop([stubborn, polite])
+    assert stopped == ['polite', 'stubborn']
+    assert not process.group_alive(pgid)
+    assert stubborn.running_pid() is None
+
+
+def test_every_service_has_a_distinct_port():
+    ports = [s.port for s in services.all_services() if s.port]
+    assert len(ports) == len(set(ports))
+    assert 8000 not in ports  # Heat's CFN API's by convention
