@@ -8,10 +8,13 @@ memory, so it holds across Horizon workers: Heat's status of the cluster
 (busy: Heat would answer 409) and Mistral's running executions for the unit.
 """
 
+import concurrent.futures
+
 from django.utils.translation import gettext_lazy as _
 
 from heal_dashboard import api
 from heal_dashboard import cluster_state
+from heal_dashboard import health
 
 # Mistral states of an execution that has not finished.
 UNFINISHED = ('IDLE', 'RUNNING', 'PAUSED')
@@ -27,16 +30,20 @@ def running_for_unit(request, workflow, unit_stack_id):
             and e['input'].get('stack_id') == unit_stack_id]
 
 
+def refuse_if_busy(request, cluster_id):
+    status = api.heat.stack_get(request, cluster_id).stack_status
+    if status.endswith('IN_PROGRESS'):
+        raise Refused(_('The cluster is busy (%s): try again once it has '
+                        'settled.') % status)
+
+
 def start(request, cluster, unit, heal):
     """Start the healing workflow for `unit` of `cluster`; the execution's
     id. Refused while the cluster is busy or a heal of the unit runs."""
     workflow = cluster_state.healing_workflow(cluster)
     if not workflow:
         raise Refused(_('The cluster has no healing workflow yet.'))
-    status = api.heat.stack_get(request, cluster.id).stack_status
-    if status.endswith('IN_PROGRESS'):
-        raise Refused(_('The cluster is busy (%s): try again once it has '
-                        'settled.') % status)
+    refuse_if_busy(request, cluster.id)
     running = running_for_unit(request, workflow, unit.stack_id)
     if running:
         raise Refused(_('A heal of unit %(unit)s is already running '
@@ -55,3 +62,29 @@ def start(request, cluster, unit, heal):
         },
         description='heal-dashboard: %s unit %s of %s' % (
             'heal' if heal else 'mark', unit.name, cluster.stack_name))
+
+
+def heal_cluster(request, cluster_id):
+    """Update the cluster as it is, so that Heat replaces every unit
+    already marked unhealthy; refused while the cluster is busy."""
+    refuse_if_busy(request, cluster_id)
+    api.heat.stack_update_existing(request, cluster_id)
+
+
+def set_self_healing(request, cluster_id, enabled):
+    """Switch the units' event alarms on or off: off, a failed server is
+    reported but not healed. Aodh has no bulk update: one alarm at a time
+    would take long on a big cluster, so a few at once. Returns how many
+    alarms were switched."""
+    alarm_ids = list(health.alarm_names(
+        api.heat.resources_list(request, cluster_id)))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda alarm_id: api.aodh.alarm_set_enabled(
+            request, alarm_id, enabled), alarm_ids))
+    return len(alarm_ids)
+
+
+def scale(request, cluster_id, policy):
+    """Apply one of an autoscaling cluster's scaling policies."""
+    refuse_if_busy(request, cluster_id)
+    api.heat.resource_signal(request, cluster_id, policy)

@@ -44,7 +44,8 @@ class ClusterSummary:
 class AlarmState:
     kind: str        # deleted, stopped or error: what it watches for
     alarm_id: str
-    state: str       # ok, alarm, insufficient data, missing or unknown
+    state: str       # ok, alarm, insufficient data, disabled, missing
+                     # or unknown
     fired_at: str = None
 
 
@@ -175,7 +176,10 @@ def alarm_states(parts, alarms):
             states.append(AlarmState(kind, alarm_id, 'missing'))
         else:
             alarm = alarms[alarm_id]
-            states.append(AlarmState(kind, alarm_id, _get(alarm, 'state'),
+            # A switched-off alarm (self-healing paused) evaluates nothing.
+            state = (_get(alarm, 'state')
+                     if _get(alarm, 'enabled', True) else 'disabled')
+            states.append(AlarmState(kind, alarm_id, state,
                                      _get(alarm, 'state_timestamp')))
     return states
 
@@ -256,6 +260,8 @@ def judge(unit_status, server_resource, server_status, alarms, queue,
 
     gaps = ['no alarm for %s' % a.kind for a in alarms
             if a.state == 'missing']
+    if any(a.state == 'disabled' for a in alarms):
+        gaps.append('self-healing paused')
     if queue is None:
         gaps.append('no queue')
     elif queue.subscribed is False:

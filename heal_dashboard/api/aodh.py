@@ -29,3 +29,8 @@ def alarms_history(request, alarm_ids):
         query=json.dumps({'in': {'alarm_id': list(alarm_ids)}}))
     return sorted(changes, key=lambda change: change.get('timestamp', ''),
                   reverse=True)
+
+
+def alarm_set_enabled(request, alarm_id, enabled):
+    """Switch an alarm's evaluation on or off (a GET and a PUT)."""
+    aodhclient(request).alarm.update(alarm_id, {'enabled': enabled})

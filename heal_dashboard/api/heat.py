@@ -102,3 +102,14 @@ def delete_orphan(request, name):
     except Exception:
         LOG.exception('Could not delete the stack a failed launch of %s '
                       'may have left', name)
+
+
+def stack_update_existing(request, stack_id):
+    """Update the cluster with its own template and parameters: Heat
+    replaces every resource marked unhealthy."""
+    heatclient(request).stacks.update(stack_id, existing=True)
+
+
+def resource_signal(request, stack_id, resource_name):
+    """Signal a resource, e.g. a scaling policy to apply itself."""
+    heatclient(request).resources.signal(stack_id, resource_name)

@@ -1,6 +1,9 @@
 """Mark unhealthy and Heal, as the dashboard starts them, on the real local
 cloud: the cluster's own workflow does the work."""
 
+import time
+
+from devcloud import inject
 from heal_dashboard import api
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
@@ -58,9 +61,10 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
     assert refused is not None, 'a second heal of the unit was started'
 
     def replaced():
-        servers = unit_servers(request, cluster.id)
+        # Outputs of a unit being replaced can 404: read them once settled.
         status = api.heat.stack_get(request, cluster.id).stack_status
-        return servers['0'] != before['0'] and status == 'UPDATE_COMPLETE'
+        return (status == 'UPDATE_COMPLETE'
+                and unit_servers(request, cluster.id)['0'] != before['0'])
 
     wait_for(replaced, 60, what='unit 0 to be replaced')
     healed = wait_for(lambda: execution_done(request, cluster.id, '0'), 30,
@@ -69,3 +73,48 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
     assert healed.last_execution.heal is True
     assert healed.health == health.HEALTHY
     assert unit_servers(request, cluster.id)['1'] == before['1']
+
+
+def test_heal_cluster_replaces_the_units_already_marked(demo_cluster):
+    request, cluster = demo_cluster
+    before = unit_servers(request, cluster.id)
+    healing.start(request, cluster, units(request, cluster.id)['1'],
+                  heal=False)
+    wait_for(lambda: execution_done(request, cluster.id, '1'), 60,
+             what='the mark execution')
+
+    healing.heal_cluster(request, cluster.id)
+
+    def replaced():
+        status = api.heat.stack_get(request, cluster.id).stack_status
+        return (status == 'UPDATE_COMPLETE'
+                and unit_servers(request, cluster.id)['1'] != before['1'])
+
+    wait_for(replaced, 60, what='the marked unit to be replaced')
+    assert unit_servers(request, cluster.id)['0'] == before['0']
+
+
+def test_paused_self_healing_reports_but_does_not_heal(demo_cluster):
+    request, cluster = demo_cluster
+    before = unit_servers(request, cluster.id)
+
+    assert healing.set_self_healing(request, cluster.id, False) == 6
+    paused = units(request, cluster.id)['0']
+    assert {a.state for a in paused.alarms} == {'disabled'}
+    assert paused.reasons == ['self-healing paused']
+
+    inject.publish(inject.compute_event('delete', before['0'],
+                                        request.user.project_id))
+    time.sleep(8)  # well past the ~1 s an enabled alarm takes to fire
+    assert unit_servers(request, cluster.id) == before
+    assert units(request, cluster.id)['0'].last_execution is None
+
+    assert healing.set_self_healing(request, cluster.id, True) == 6
+    inject.publish(inject.compute_event('delete', before['0'],
+                                        request.user.project_id))
+    def healed():
+        status = api.heat.stack_get(request, cluster.id).stack_status
+        return (status == 'UPDATE_COMPLETE'
+                and unit_servers(request, cluster.id)['0'] != before['0'])
+
+    wait_for(healed, 60, what='unit 0 to be healed once resumed')

@@ -273,3 +273,14 @@ def test_scaling_joins_group_size_policies_and_alarms():
     assert summary.alarms == [('cpu_high', 'alarm'), ('cpu_low', 'missing')]
     assert health.scaling(resources, {}, None).alarms == [
         ('cpu_high', 'unknown'), ('cpu_low', 'unknown')]
+
+
+def test_switched_off_alarms_mean_self_healing_is_paused():
+    alarms = all_alarms(1)
+    for alarm in alarms.values():
+        alarm['enabled'] = False
+    [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
+                          alarms, all_queues(1))
+    assert unit.health == health.UNPROTECTED
+    assert unit.reasons == ['self-healing paused']
+    assert {a.state for a in unit.alarms} == {'disabled'}

@@ -55,6 +55,119 @@ class DeleteCluster(tables.DeleteAction):
         api.heat.stack_delete(request, obj_id)
 
 
+class ClusterAction(tables.BatchAction):
+    """A cluster-wide action through healing.py; refusals say why."""
+
+    def allowed(self, request, cluster=None):
+        return cluster is None or not cluster.status.endswith('IN_PROGRESS')
+
+    def act(self, request, cluster_id):
+        raise NotImplementedError
+
+    def action(self, request, obj_id):
+        try:
+            self.act(request, obj_id)
+        except healing.Refused as refusal:
+            messages.warning(request, str(refusal))
+            raise
+
+
+class HealCluster(ClusterAction):
+    name = 'heal_cluster'
+    policy_rules = (('heal', 'heal:cluster:heal'),)
+    help_text = _('The cluster is updated as it is: Heat replaces every '
+                  'unit marked unhealthy. The update walks the whole '
+                  'cluster.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Heal Cluster', 'Heal Clusters', count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Started healing cluster',
+                             'Started healing clusters', count)
+
+    def act(self, request, cluster_id):
+        healing.heal_cluster(request, cluster_id)
+
+
+class PauseSelfHealing(ClusterAction):
+    name = 'pause'
+    enabled = False
+    policy_rules = (('heal', 'heal:cluster:pause'),)
+    help_text = _("The units' alarms are switched off: a failed server "
+                  'is no longer healed until self-healing is resumed.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Pause Self-Healing', 'Pause Self-Healing',
+                             count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Paused self-healing of cluster',
+                             'Paused self-healing of clusters', count)
+
+    def allowed(self, request, cluster=None):
+        return True
+
+    def act(self, request, cluster_id):
+        healing.set_self_healing(request, cluster_id, self.enabled)
+
+
+class ResumeSelfHealing(PauseSelfHealing):
+    name = 'resume'
+    enabled = True
+    help_text = _("The units' alarms are switched on again.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Resume Self-Healing', 'Resume Self-Healing',
+                             count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Resumed self-healing of cluster',
+                             'Resumed self-healing of clusters', count)
+
+
+class ScaleOut(ClusterAction):
+    name = 'scale_out'
+    policy_rules = (('heal', 'heal:cluster:scale'),)
+    help_text = _('One unit more, through the scaling policy.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Scale Out', 'Scale Out', count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Scaling out cluster', 'Scaling out clusters',
+                             count)
+
+    def allowed(self, request, cluster=None):
+        return cluster is not None and cluster.template_id == 'autoscaling' \
+            and super().allowed(request, cluster)
+
+    def act(self, request, cluster_id):
+        healing.scale(request, cluster_id, self.name)
+
+
+class ScaleIn(ScaleOut):
+    name = 'scale_in'
+    help_text = _('One unit less, through the scaling policy.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Scale In', 'Scale In', count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Scaling in cluster', 'Scaling in clusters',
+                             count)
+
+
 class UpdateClusterRow(tables.Row):
     ajax = True
 
@@ -101,7 +214,8 @@ class ClustersTable(tables.DataTable):
         status_columns = ['status']
         row_class = UpdateClusterRow
         table_actions = (LaunchCluster, DeleteCluster)
-        row_actions = (DeleteCluster,)
+        row_actions = (HealCluster, PauseSelfHealing, ResumeSelfHealing,
+                       ScaleOut, ScaleIn, DeleteCluster)
 
 
 HEALTH_CLASSES = {

@@ -1,0 +1,96 @@
+"""Cluster-wide actions: Heal Cluster, Pause / Resume Self-Healing, Scale."""
+
+from django.urls import reverse
+from openstack_dashboard.test import helpers
+
+from heal_dashboard import api
+from tests import helpers as heal_helpers
+from tests import test_data
+
+INDEX_URL = reverse('horizon:project:heal_clusters:index')
+MOCKS = {
+    api.heat: ['clusters_list', 'nested_stacks_list', 'stack_get',
+               'stack_update_existing', 'resources_list', 'resource_signal'],
+    api.aodh: ['alarm_set_enabled'],
+}
+
+
+class ClusterActionTests(heal_helpers.TestCase):
+
+    def list_clusters(self, status='CREATE_COMPLETE'):
+        self.mock_clusters_list.return_value = self.heal_clusters.list()
+        self.mock_nested_stacks_list.return_value = self.heal_stacks.list()
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', status=status)
+
+    def post(self, action, cluster_id='c1'):
+        return self.client.post(INDEX_URL, {
+            'action': 'clusters__%s__%s' % (action, cluster_id)})
+
+    @helpers.create_mocks(MOCKS)
+    def test_heal_cluster_updates_it_as_it_is(self):
+        self.list_clusters()
+        res = self.post('heal_cluster')
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_stack_update_existing.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1')
+
+    @helpers.create_mocks(MOCKS)
+    def test_heal_cluster_is_refused_while_heat_is_busy(self):
+        self.list_clusters(status='UPDATE_IN_PROGRESS')
+        self.post('heal_cluster')
+        self.mock_stack_update_existing.assert_not_called()
+        self.assertMessageCount(warning=1, error=1)
+
+    @helpers.create_mocks(MOCKS)
+    def test_pause_and_resume_switch_every_units_alarms(self):
+        self.list_clusters()
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0), test_data.unit_resources(1))
+
+        self.post('pause')
+        switched = {(c.args[1], c.args[2]) for c in
+                    self.mock_alarm_set_enabled.call_args_list}
+        self.assertEqual(6, len(switched))
+        self.assertEqual({False}, {enabled for _id, enabled in switched})
+
+        self.mock_alarm_set_enabled.reset_mock()
+        self.post('resume')
+        self.assertEqual(
+            {True}, {c.args[2] for c in
+                     self.mock_alarm_set_enabled.call_args_list})
+
+    @helpers.create_mocks(MOCKS)
+    def test_scaling_is_offered_on_autoscaling_clusters_only(self):
+        self.list_clusters()
+        self.mock_clusters_list.return_value = [
+            test_data.stack('c3', 'auto', tags=[
+                'heal-dashboard', 'heal-template=autoscaling']),
+            self.heal_clusters.first()]
+        res = self.client.get(INDEX_URL)
+        self.assertContains(res, 'clusters__scale_out__c3')
+        self.assertNotContains(res, 'clusters__scale_out__c1')
+
+    @helpers.create_mocks(MOCKS)
+    def test_scale_out_signals_the_policy(self):
+        self.list_clusters()
+        self.mock_clusters_list.return_value = [test_data.stack(
+            'c3', 'auto',
+            tags=['heal-dashboard', 'heal-template=autoscaling'])]
+        self.post('scale_out', 'c3')
+        self.mock_resource_signal.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c3', 'scale_out')
+
+
+@heal_helpers.enforce_policy
+class ClusterActionPolicyTests(heal_helpers.TestCase):
+
+    @helpers.create_mocks(MOCKS)
+    def test_a_reader_gets_none_of_them(self):
+        self.set_roles('reader')
+        ClusterActionTests.list_clusters(self)
+        res = self.client.get(INDEX_URL)
+        for action in ('heal_cluster', 'pause', 'resume', 'scale_out'):
+            self.assertNotContains(res, 'clusters__%s__' % action)
+        ClusterActionTests.post(self, 'heal_cluster')
+        self.mock_stack_update_existing.assert_not_called()
