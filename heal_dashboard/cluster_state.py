@@ -15,6 +15,7 @@ required.
 
 import concurrent.futures
 import dataclasses
+import datetime
 import logging
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from heal_dashboard import health
 LOG = logging.getLogger(__name__)
 
 SERVICE_NAMES = {
+    'orchestration': _('Orchestration (Heat)'),
     'compute': _('Compute (Nova)'),
     'alarming': _('Alarming (Aodh)'),
     'messaging': _('Messaging (Zaqar)'),
@@ -80,11 +82,9 @@ def _describe(error):
     return str(error) or error.__class__.__name__
 
 
-def fetch(request, cluster, with_queues=False):
-    """The cluster's units with their joined health, and what failed."""
-    problems = {}
-    workflow = healing_workflow(cluster)
-
+def _attempter(request, problems):
+    """Calls into an optional service: None, and the problem noted, when it
+    is missing from the catalog or fails."""
     def attempt(service_type, function, *args):
         if not base.is_service_enabled(request, service_type):
             problems[service_type] = _('not in the service catalog')
@@ -95,6 +95,14 @@ def fetch(request, cluster, with_queues=False):
             LOG.warning('heal-dashboard: %s failed: %s', service_type, error)
             problems[service_type] = _describe(error)
             return None
+    return attempt
+
+
+def fetch(request, cluster, with_queues=False):
+    """The cluster's units with their joined health, and what failed."""
+    problems = {}
+    workflow = healing_workflow(cluster)
+    attempt = _attempter(request, problems)
 
     with _executor(4) as pool:
         resources = pool.submit(api.heat.resources_list, request, cluster.id)
@@ -113,5 +121,53 @@ def fetch(request, cluster, with_queues=False):
         units = health.units(
             resources, servers=servers.result() if servers else None,
             alarms=alarms.result(), queues=queues,
-            executions=executions.result() if executions else [])
+            executions=executions.result() if executions else [],
+            cluster_id=cluster.id)
     return ClusterState(units=units, problems=problems)
+
+
+@dataclasses.dataclass
+class UnitTimeline:
+    unit: str
+    entries: list
+    problems: dict
+
+
+def fetch_timeline(request, cluster, unit_name, events_limit=50):
+    """One unit's heal story from every service: Heat's resources (to find
+    the unit's alarms, queue and stack), then concurrently Aodh's history
+    of its alarms, its queue's messages, the workflow's executions for it
+    and its stack's events. None if the cluster has no such unit."""
+    problems = {}
+    attempt = _attempter(request, problems)
+    resources = api.heat.resources_list(request, cluster.id)
+    found = health.group_unit_resources(resources).get(unit_name)
+    if found is None:
+        return None
+    unit, parts = found
+    stack_id = health.resource_id(unit)
+    alarm_ids = [health.resource_id(parts[name])
+                 for name, _kind in health.ALARMS if name in parts]
+    queue = parts.get(health.QUEUE)
+    workflow = healing_workflow(cluster)
+    with _executor(4) as pool:
+        changes = pool.submit(attempt, 'alarming',
+                              api.aodh.alarms_history, alarm_ids)
+        messages = (pool.submit(attempt, 'messaging',
+                                api.zaqar.queue_messages,
+                                health.resource_id(queue))
+                    if queue else None)
+        executions = (pool.submit(attempt, 'workflowv2',
+                                  api.mistral.executions_list, workflow)
+                      if workflow else None)
+        # The unit stack's own events (depth 0): its resources.
+        events = pool.submit(attempt, 'orchestration', api.heat.events_list,
+                             stack_id, events_limit, None, 0)
+        mine = [e for e in (executions.result() if executions else None)
+                or () if e['input'].get('stack_id') == stack_id]
+        entries = health.timeline(
+            parts, changes.result(),
+            messages.result() if messages else None, mine, events.result(),
+            datetime.datetime.now(datetime.timezone.utc).replace(
+                tzinfo=None))
+    return UnitTimeline(unit=unit_name, entries=entries, problems=problems)

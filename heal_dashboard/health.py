@@ -9,6 +9,7 @@ what depends on it is reported as unknown rather than guessed.
 
 import dataclasses
 import datetime
+import json
 
 from heal_dashboard import catalog
 
@@ -83,6 +84,7 @@ class UnitHealth:
     last_execution: ExecutionState
     health: str
     reasons: list
+    cluster_id: str = None
 
     @property
     def id(self):
@@ -153,6 +155,12 @@ def group_unit_resources(resources):
                     parts[unit][name]).startswith('DELETE'):
                 parts[unit][name] = resource
     return {name: (units[name], parts[name]) for name in units}
+
+
+def resource_id(resource):
+    """A resource's physical id, whether the client gave an object or a
+    dict."""
+    return _get(resource, 'physical_resource_id')
 
 
 def _stack_id_of(resource):
@@ -280,12 +288,13 @@ def judge(unit_status, server_resource, server_status, alarms, queue,
 
 def _seconds(timestamp):
     """An ISO timestamp cut to the second: Heat writes 'Z', Aodh
-    microseconds, and both sort as text once cut."""
-    return (timestamp or '')[:19]
+    microseconds, Mistral a space for the 'T'; all sort as text once
+    cut."""
+    return (timestamp or '')[:19].replace(' ', 'T')
 
 
 def units(resources, servers=None, alarms=None, queues=None,
-          executions=None):
+          executions=None, cluster_id=None):
     """Every unit of a cluster with its joined health, in unit order.
 
     resources: Heat's resource list of the cluster with nested_depth=2.
@@ -323,7 +332,7 @@ def units(resources, servers=None, alarms=None, queues=None,
             server_resource_status=_status(server_resource)
             if server_resource else None,
             alarms=unit_alarms, queue=queue, last_execution=execution,
-            health=health, reasons=reasons))
+            health=health, reasons=reasons, cluster_id=cluster_id))
     return result
 
 
@@ -397,6 +406,69 @@ def scaling(resources, parameters, alarms):
                         if _get(r, 'resource_type') == SCALING_POLICY),
         alarms=sorted((_get(r, 'resource_name'), alarm_state(r)) for r in top
                       if _get(r, 'resource_type') == SCALING_ALARM))
+
+
+@dataclasses.dataclass
+class TimelineEntry:
+    at: str        # ISO time, to the second
+    source: str    # the service that recorded it
+    what: str
+
+
+def _alarm_change(change, kinds):
+    detail = change.get('detail') or ''
+    try:
+        state = json.loads(detail).get('state', detail)
+    except (ValueError, AttributeError):
+        state = detail
+    return 'alarm on %s: %s' % (kinds.get(change.get('alarm_id'), '?'),
+                                state)
+
+
+def _message(message, now):
+    body = message.get('body') or {}
+    if not isinstance(body, dict):
+        body = {}
+    at = now - datetime.timedelta(seconds=message.get('age') or 0)
+    return (at.isoformat(), 'queued: alarm %s went to %s (%s)' % (
+        body.get('alarm_name', '?'), body.get('current', '?'),
+        body.get('reason', '')))
+
+
+def timeline(unit_parts, alarm_changes, messages, executions, events, now):
+    """A unit's heal story, oldest first: alarm fired (Aodh) → message
+    queued (Zaqar) → execution (Mistral) → resource marked unhealthy,
+    stack update, new server (Heat events). `unit_parts` are the unit's
+    resources by name (health.group_unit_resources); a source that could
+    not be asked is passed as None and is simply absent."""
+    kinds = {_get(unit_parts[name], 'physical_resource_id'): kind
+             for name, kind in ALARMS if name in unit_parts}
+    entries = []
+    for change in alarm_changes or ():
+        if change.get('type') == 'state transition':
+            entries.append(TimelineEntry(_seconds(change.get('timestamp')),
+                                         'Aodh', _alarm_change(change,
+                                                               kinds)))
+    for message in messages or ():
+        at, what = _message(message, now)
+        entries.append(TimelineEntry(_seconds(at), 'Zaqar', what))
+    for execution in executions or ():
+        state = execution_state(execution)
+        action = 'heal' if state.heal else 'mark unhealthy'
+        entries.append(TimelineEntry(
+            _seconds(state.created), 'Mistral', '%s started by %s' % (
+                action, state.requested_by or '?')))
+        if state.state in ('SUCCESS', 'ERROR', 'CANCELLED'):
+            entries.append(TimelineEntry(
+                _seconds(state.updated), 'Mistral', '%s %s%s' % (
+                    action, state.state,
+                    ': %s' % state.error if state.error else '')))
+    for event in events or ():
+        entries.append(TimelineEntry(
+            _seconds(_get(event, 'event_time')), 'Heat', '%s %s: %s' % (
+                _get(event, 'resource_name'), _get(event, 'resource_status'),
+                _get(event, 'resource_status_reason') or '')))
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 def queue_names(resources):

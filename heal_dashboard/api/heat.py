@@ -58,10 +58,11 @@ def resources_list(request, stack_id, nested_depth=2):
         stack_id, nested_depth=nested_depth))
 
 
-def events_list(request, stack_id, limit, marker=None):
-    """A page of the cluster's events, its units' included, newest first."""
+def events_list(request, stack_id, limit, marker=None, nested_depth=2):
+    """A page of a stack's events, its nested stacks' included (a
+    cluster's: its units'), newest first."""
     return list(heatclient(request).events.list(
-        stack_id, nested_depth=2, sort_dir='desc', limit=limit,
+        stack_id, nested_depth=nested_depth, sort_dir='desc', limit=limit,
         marker=marker))
 
 

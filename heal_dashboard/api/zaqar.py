@@ -27,3 +27,11 @@ def queue_state(request, name):
              'confirmed': s.confirmed}
             for s in client.subscriptions(name)],
     }
+
+
+def queue_messages(request, name, limit=20):
+    """The messages waiting in a queue (the alarms' notifications), with
+    their bodies and ages in seconds."""
+    queue = zaqarclient(request).queue(name, auto_create=False)
+    return [{'id': m.id, 'body': m.body, 'age': m.age}
+            for m in queue.messages(limit=limit)]

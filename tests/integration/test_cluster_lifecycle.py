@@ -8,6 +8,7 @@ from openstack_dashboard.api import base
 
 from devcloud import inject
 from heal_dashboard import api
+from heal_dashboard import cluster_state
 from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import available
@@ -61,6 +62,11 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
                 if o['output_key'] == 'healing_workflow'][0]
     executions = api.mistral.executions_list(request, workflow)
     assert [e['state'] for e in executions] == ['SUCCESS']
+    # The unit's timeline tells the whole story.
+    story = cluster_state.fetch_timeline(
+        request, api.heat.stack_get(request, cluster.id), '1')
+    assert {'Aodh', 'Zaqar', 'Mistral', 'Heat'} <= {
+        entry.source for entry in story.entries}, story
 
 
 def test_the_catalog_has_the_control_plane_only(demo_request):

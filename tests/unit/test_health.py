@@ -284,3 +284,49 @@ def test_switched_off_alarms_mean_self_healing_is_paused():
     assert unit.health == health.UNPROTECTED
     assert unit.reasons == ['self-healing paused']
     assert {a.state for a in unit.alarms} == {'disabled'}
+
+
+def test_a_heal_timeline_joins_every_service_in_time_order():
+    parts = health.group_unit_resources(
+        cluster_resources(unit_resources(0)))['0'][1]
+    now = health.datetime.datetime(2026, 11, 25, 10, 1, 0)
+    alarm_changes = [
+        {'type': 'rule change', 'alarm_id': 'alarm_deleted-0',
+         'timestamp': '2026-11-25T10:00:30.5', 'detail': '{}'},
+        {'type': 'state transition', 'alarm_id': 'alarm_deleted-0',
+         'timestamp': '2026-11-25T10:00:01.123456',
+         'detail': '{"state": "alarm"}'}]
+    messages = [{'id': 'm1', 'age': 58, 'body': {
+        'alarm_name': 'web-alarm_deleted', 'current': 'alarm',
+        'reason': 'server deleted'}}]
+    run = execution(0, 'SUCCESS')
+    run.update(created_at='2026-11-25 10:00:03',
+               updated_at='2026-11-25 10:00:20')
+    events = [{'event_time': '2026-11-25T10:00:05Z', 'resource_name':
+               'server', 'resource_status': 'CHECK_FAILED',
+               'resource_status_reason': 'alarm'},
+              {'event_time': '2026-11-25T10:00:12Z', 'resource_name':
+               'server', 'resource_status': 'CREATE_COMPLETE',
+               'resource_status_reason': 'state changed'}]
+
+    entries = health.timeline(parts, alarm_changes, messages, [run], events,
+                              now)
+
+    assert [(e.source, e.what.split(':')[0]) for e in entries] == [
+        ('Aodh', 'alarm on deleted'),
+        ('Zaqar', 'queued'),
+        ('Mistral', 'heal started by alarm'),
+        ('Heat', 'server CHECK_FAILED'),
+        ('Heat', 'server CREATE_COMPLETE'),
+        ('Mistral', 'heal SUCCESS'),
+    ]
+    assert entries[0].what == 'alarm on deleted: alarm'
+    assert entries[1].at == '2026-11-25T10:00:02'
+
+
+def test_a_timeline_without_some_services_shows_the_rest():
+    parts = health.group_unit_resources(
+        cluster_resources(unit_resources(0)))['0'][1]
+    entries = health.timeline(parts, None, None, [execution(0, 'RUNNING')],
+                              None, health.datetime.datetime(2026, 1, 1))
+    assert [e.source for e in entries] == ['Mistral']

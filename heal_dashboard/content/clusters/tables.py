@@ -1,4 +1,5 @@
 from django.template import defaultfilters as filters
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -352,8 +353,14 @@ class HealUnit(UnitAction):
                              count)
 
 
+def unit_timeline_url(unit):
+    return reverse('horizon:project:heal_clusters:unit',
+                   args=[unit.cluster_id, unit.name])
+
+
 class UnitsTable(tables.DataTable):
-    name = tables.Column('name', verbose_name=_('Unit'))
+    name = tables.Column('name', verbose_name=_('Unit'),
+                         link=unit_timeline_url)
     health = tables.Column(health_badge, verbose_name=_('Health'))
     server = tables.Column(server_cell, verbose_name=_('Server'))
     resource = tables.Column(resource_cell, verbose_name=_('Heat Status'))
@@ -451,3 +458,19 @@ class ExecutionsTable(tables.DataTable):
     class Meta:
         name = 'executions'
         verbose_name = _('Healing Executions')
+
+
+class TimelineTable(tables.DataTable):
+    at = tables.Column('at', verbose_name=_('Time (UTC)'))
+    source = tables.Column('source', verbose_name=_('Service'))
+    what = tables.WrappingColumn('what', verbose_name=_('What happened'))
+
+    def get_object_id(self, entry):
+        return '%s-%s-%s' % (entry.at, entry.source, hash(entry.what))
+
+    def get_object_display(self, entry):
+        return entry.what
+
+    class Meta:
+        name = 'timeline'
+        verbose_name = _('Heal Timeline')

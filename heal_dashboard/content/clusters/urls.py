@@ -10,4 +10,6 @@ urlpatterns = [
             name='launch'),
     re_path(r'^(?P<cluster_id>[^/]+)/$', views.DetailView.as_view(),
             name='detail'),
+    re_path(r'^(?P<cluster_id>[^/]+)/units/(?P<unit>[^/]+)/$',
+            views.UnitTimelineView.as_view(), name='unit'),
 ]

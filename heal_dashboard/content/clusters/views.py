@@ -13,6 +13,7 @@ from openstack_dashboard.api import base
 
 from heal_dashboard import api
 from heal_dashboard import catalog
+from heal_dashboard import cluster_state
 from heal_dashboard import health
 from heal_dashboard.content.clusters import forms as cluster_forms
 from heal_dashboard.content.clusters import tables as cluster_tables
@@ -121,6 +122,43 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
         if not cluster_id:
             return self.form_invalid(form)
         return shortcuts.redirect(reverse(DETAIL_URL, args=[cluster_id]))
+
+
+class UnitTimelineView(PolicyMixin, tables.DataTableView):
+    """Why a unit was replaced: its alarms, queue, executions and Heat
+    events on one time line."""
+    table_class = cluster_tables.TimelineTable
+    template_name = 'project/heal_clusters/unit_timeline.html'
+    page_title = _('Unit {{ unit }} of {{ cluster.stack_name }}')
+    policy_rules = (('heal', 'heal:cluster:get'),)
+
+    @memoized.memoized_method
+    def _timeline(self):
+        try:
+            cluster = api.heat.stack_get(self.request,
+                                         self.kwargs['cluster_id'])
+            timeline = cluster_state.fetch_timeline(
+                self.request, cluster, self.kwargs['unit'])
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the unit.'),
+                              redirect=reverse(INDEX_URL))
+        if timeline is None:
+            raise exceptions.NotFound()
+        return cluster, timeline
+
+    def get_data(self):
+        return self._timeline()[1].entries
+
+    def get_context_data(self, **kwargs):
+        cluster, timeline = self._timeline()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            cluster=cluster, unit=timeline.unit,
+            cluster_url=reverse(DETAIL_URL, args=[cluster.id]),
+            problems=[(cluster_state.SERVICE_NAMES.get(s, s), p)
+                      for s, p in sorted(timeline.problems.items())])
+        return context
 
 
 class DetailView(PolicyMixin, tabs.TabbedTableView):
