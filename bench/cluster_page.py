@@ -150,14 +150,22 @@ class Cloud:
 
     def heal(self, cluster_id):
         """Failure event for unit 0 until the replacement is complete."""
+        from heatclient import exc
         before = self.server_of(cluster_id, 0)
         began = time.monotonic()
         inject.publish(inject.compute_event('delete', before,
                                             self.project_id))
+        group = self.heat.resources.get(cluster_id, 'units')
+        unit_stack = self.heat.resources.get(group.physical_resource_id,
+                                             '0').physical_resource_id
         while time.monotonic() - began < 1800:
-            cluster = self.heat.stacks.get(cluster_id)
-            if (cluster.stack_status == 'UPDATE_COMPLETE'
-                    and self.server_of(cluster_id, 0) != before):
+            # A fixed-size cluster's heal updates the unit's stack alone.
+            status = self.heat.stacks.get(unit_stack).stack_status
+            try:
+                replaced = self.server_of(cluster_id, 0) != before
+            except exc.HTTPNotFound:
+                replaced = False  # its outputs 404 while it is replaced
+            if status == 'UPDATE_COMPLETE' and replaced:
                 return time.monotonic() - began
             time.sleep(0.5)
         raise AssertionError('unit 0 was not replaced')

@@ -25,6 +25,7 @@ class ClusterTemplate:
     size_parameter: str
     services: tuple
     choices: dict
+    heal_scope: str = 'cluster'
     size_order: tuple = ()
 
 
@@ -102,6 +103,7 @@ def load():
             size_parameter=entry['size_parameter'],
             services=tuple(entry['services']),
             choices=dict(entry.get('choices', {})),
+            heal_scope=entry.get('heal_scope', 'cluster'),
             size_order=tuple(entry.get('size_order', ())),
         )
         for entry in manifest['templates'])

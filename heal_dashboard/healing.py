@@ -13,6 +13,7 @@ import concurrent.futures
 from django.utils.translation import gettext_lazy as _
 
 from heal_dashboard import api
+from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import health
 
@@ -28,6 +29,16 @@ def running_for_unit(request, workflow, unit_stack_id):
     return [e for e in api.mistral.executions_list(request, workflow)
             if e['state'] in UNFINISHED
             and e['input'].get('stack_id') == unit_stack_id]
+
+
+def heal_scope(cluster):
+    """What a heal of this cluster's units updates: its template's word
+    (the unit's own stack for fixed-size clusters), the whole cluster for
+    one this plugin does not know."""
+    try:
+        return catalog.load().get(api.heat.template_id_of(cluster)).heal_scope
+    except KeyError:
+        return 'cluster'
 
 
 def refuse_if_busy(request, cluster_id):
@@ -56,6 +67,7 @@ def start(request, cluster, unit, heal):
             'stack_id': unit.stack_id,
             'resource': 'server',
             'heal': heal,
+            'scope': heal_scope(cluster),
             'reason': (_('Healed by %s in the dashboard') if heal else
                        _('Marked unhealthy by %s in the dashboard')) % user,
             'requested_by': user,

@@ -58,6 +58,6 @@ def test_two_people_on_two_workers_start_one_heal(demo_cluster):  # noqa
                 if e['input'].get('stack_id') == unit_stack]
 
     started = wait_for(executions_for_unit, 30, what='the heal to start')
-    wait_for(lambda: api.heat.stack_get(request, cluster.id).stack_status
-             == 'UPDATE_COMPLETE', 60, what='the heal to finish')
+    wait_for(lambda: executions_for_unit()[0]['state'] == 'SUCCESS', 60,
+             what='the heal to finish')
     assert len(executions_for_unit()) == 1, started

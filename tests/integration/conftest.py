@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.test import RequestFactory
+from heatclient import exc as heat_exc
 from openstack_auth import user as auth_user
 
 from devcloud import layout
@@ -116,3 +117,27 @@ def cluster_of_3(request_as):
 @pytest.fixture
 def demo_cluster(demo_request):
     yield from launched_cluster(demo_request, size=2)
+
+
+def unit_stack_status(request, cluster_id, unit):
+    heat = api.heat.heatclient(request)
+    group = heat.resources.get(cluster_id, catalog.UNITS_RESOURCE)
+    unit_stack = heat.resources.get(group.physical_resource_id, unit)
+    return heat.stacks.get(unit_stack.physical_resource_id).stack_status
+
+
+def wait_until_replaced(request, cluster_id, unit, old_server, timeout=60):
+    """Until the unit has a new server and its stack has settled (a unit
+    being replaced answers 404 for its outputs meanwhile)."""
+    def replaced():
+        try:
+            servers = unit_servers(request, cluster_id)
+        except heat_exc.HTTPNotFound:
+            return None
+        if servers[unit] == old_server:
+            return None
+        status = unit_stack_status(request, cluster_id, unit)
+        return servers if status.endswith('UPDATE_COMPLETE') else None
+
+    return wait_for(replaced, timeout,
+                    what='unit %s to be replaced' % unit)

@@ -13,7 +13,7 @@ from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import available
 from tests.integration.conftest import unit_servers
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import wait_until_replaced
 
 
 @pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)
@@ -45,18 +45,14 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
     began = time.monotonic()
     inject.publish(inject.compute_event(event, before['1'], project_id))
 
-    def replaced():
-        current = api.heat.stack_get(request, cluster.id)
-        if current.stack_status != 'UPDATE_COMPLETE':
-            return None
-        servers = unit_servers(request, cluster.id)
-        return servers if servers['1'] != before['1'] else None
-
-    after = wait_for(replaced, 60, what='unit 1 to be replaced')
+    after = wait_until_replaced(request, cluster.id, '1', before['1'])
     print('%s event: unit replaced in %.1f s'
           % (event, time.monotonic() - began))
     assert after['0'] == before['0']
     assert after['2'] == before['2']
+    # A fixed-size cluster heals the unit alone: the cluster stays as is.
+    assert api.heat.stack_get(request, cluster.id).stack_status == \
+        'CREATE_COMPLETE'
     workflow = [o['output_value'] for o in
                 api.heat.stack_get(request, cluster.id).outputs
                 if o['output_key'] == 'healing_workflow'][0]

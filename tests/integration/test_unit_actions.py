@@ -10,6 +10,7 @@ from heal_dashboard import healing
 from heal_dashboard import health
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
+from tests.integration.conftest import wait_until_replaced
 
 
 def units(request, cluster_id):
@@ -60,13 +61,7 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
         refused = refusal
     assert refused is not None, 'a second heal of the unit was started'
 
-    def replaced():
-        # Outputs of a unit being replaced can 404: read them once settled.
-        status = api.heat.stack_get(request, cluster.id).stack_status
-        return (status == 'UPDATE_COMPLETE'
-                and unit_servers(request, cluster.id)['0'] != before['0'])
-
-    wait_for(replaced, 60, what='unit 0 to be replaced')
+    wait_until_replaced(request, cluster.id, '0', before['0'])
     healed = wait_for(lambda: execution_done(request, cluster.id, '0'), 30,
                       what='the heal execution')
     assert healed.last_execution.state == 'SUCCESS'
@@ -112,9 +107,4 @@ def test_paused_self_healing_reports_but_does_not_heal(demo_cluster):
     assert healing.set_self_healing(request, cluster.id, True) == 6
     inject.publish(inject.compute_event('delete', before['0'],
                                         request.user.project_id))
-    def healed():
-        status = api.heat.stack_get(request, cluster.id).stack_status
-        return (status == 'UPDATE_COMPLETE'
-                and unit_servers(request, cluster.id)['0'] != before['0'])
-
-    wait_for(healed, 60, what='unit 0 to be healed once resumed')
+    wait_until_replaced(request, cluster.id, '0', before['0'])

@@ -120,11 +120,22 @@ def test_the_healing_workflow_is_one_valid_graph():
                                   'heat.stacks_update')
     # The input contract both the trigger and the dashboard use.
     assert set(props['input']) == {'root_stack_id', 'stack_id', 'resource',
-                                   'heal', 'reason', 'requested_by'}
-    assert tasks['update_cluster']['input']['existing'] is True
-    # Mark-only stops after marking; heal goes on to the update.
+                                   'heal', 'scope', 'reason', 'requested_by'}
+    assert tasks['update_cluster']['input'] == {
+        'stack_id': '<% $.root_stack_id %>', 'existing': True}
+    assert tasks['update_unit']['input'] == {
+        'stack_id': '<% $.stack_id %>', 'existing': True}
+    # Mark-only stops after marking; heal goes on to one update, by scope.
     assert tasks['mark_unhealthy']['on_success'] == [
-        {'update_cluster': '<% $.heal %>'}]
+        {'update_unit': "<% $.heal and $.scope = 'unit' %>"},
+        {'update_cluster': "<% $.heal and $.scope != 'unit' %>"}]
+
+
+@pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)
+def test_each_cluster_tells_its_units_the_heal_scope(template):
+    units = FILES[template.template]['resources']['units']['properties']
+    definition = units.get('resource_def') or units['resource']
+    assert definition['properties']['heal_scope'] == template.heal_scope
 
 
 def test_each_units_trigger_starts_the_clusters_workflow_for_itself():

@@ -52,7 +52,7 @@ class UnitActionTests(heal_helpers.TestCase):
         [workflow_input] = self.started()
         self.assertEqual({
             'root_stack_id': 'c1', 'stack_id': 'unit-1',
-            'resource': 'server', 'heal': True,
+            'resource': 'server', 'heal': True, 'scope': 'unit',
             'reason': 'Healed by test_user in the dashboard',
             'requested_by': 'test_user'}, workflow_input)
         args = self.mock_execution_create.call_args.args
