@@ -87,10 +87,6 @@ class UnitHealth:
     cluster_id: str = None
 
     @property
-    def id(self):
-        return self.name
-
-    @property
     def settled(self):
         """Nothing to wait for: an unhealthy unit is about to be healed."""
         return self.health not in (HEALING, UNHEALTHY)
@@ -340,11 +336,16 @@ def _unit_order(name):
     return (0, int(name)) if name.isdigit() else (1, name)
 
 
-def execution_history(executions, resources):
+def execution_history(executions, resources, tasks=None):
     """The workflow's executions as rows: which unit (by the stack_id
-    input), who asked, what for, how long it took."""
+    input), who asked, what for, its tasks' states, its output, how long
+    it took. `tasks` (all the executions' tasks) may be None."""
     unit_names = {_get(unit, 'physical_resource_id'): name for name, (
         unit, _parts) in group_unit_resources(resources).items()}
+    steps = {}
+    for task in sorted(tasks or (), key=lambda t: t.get('created_at') or ''):
+        steps.setdefault(task.get('workflow_execution_id'), []).append(
+            '%s %s' % (task.get('name'), task.get('state')))
     rows = []
     for execution in executions:
         state = execution_state(execution)
@@ -359,6 +360,10 @@ def execution_history(executions, resources):
             'requested_by': state.requested_by or '-',
             'heal': state.heal,
             'detail': state.error or params.get('reason') or '',
+            'tasks': ', '.join(steps.get(state.id, ())) if tasks is not None
+            else '?',
+            'output': json.dumps(_get(execution, 'output'))
+            if _get(execution, 'output') else '',
         })
     return rows
 

@@ -22,7 +22,8 @@ def mistralclient(request):
 # The columns the health model reads: asking for them alone keeps the call
 # flat as the history grows (the output and params are the big ones).
 EXECUTION_FIELDS = ('id', 'state', 'state_info', 'created_at', 'updated_at',
-                    'input')
+                    'input', 'output')
+TASK_FIELDS = ('id', 'name', 'state', 'workflow_execution_id', 'created_at')
 
 
 def executions_list(request, workflow_name, limit=100):
@@ -33,8 +34,17 @@ def executions_list(request, workflow_name, limit=100):
         limit=limit, fields=list(EXECUTION_FIELDS))
     return [dict({field: getattr(e, field, None)
                   for field in EXECUTION_FIELDS},
-                 input=_decoded(getattr(e, 'input', None)))
+                 input=_decoded(getattr(e, 'input', None)),
+                 output=_decoded(getattr(e, 'output', None)))
             for e in executions]
+
+
+def tasks_list(request, workflow_name, limit=500):
+    """The tasks of all the workflow's executions, in one call."""
+    tasks = mistralclient(request).tasks.list(
+        workflow_name=workflow_name, limit=limit, fields=list(TASK_FIELDS))
+    return [{field: getattr(t, field, None) for field in TASK_FIELDS}
+            for t in tasks]
 
 
 def _decoded(text):

@@ -1,5 +1,7 @@
-/* heal-dashboard: keep a cluster's units current with one request at a
- * time for the whole table (Horizon's row polling sends one per row).
+/* heal-dashboard: keep a cluster's units (and its executions) current
+ * with one request at a time for the whole table (Horizon's row polling
+ * sends one per row). Any .heal-live element with data-heal-refresh is
+ * watched; the units' one also has data-heal-queues.
  *
  * The tab first renders without Zaqar's per-queue calls; its queue
  * details come with one request right after. While anything is
@@ -20,7 +22,7 @@
         headers: {'X-Requested-With': 'XMLHttpRequest'},
         success: function (html) {
           var parsed = $('<div>').html(html);
-          var fresh = parsed.find('.heal-units').first();
+          var fresh = parsed.find('.heal-live').first();
           if (fresh.length) {
             $(container).replaceWith(fresh);
             watch(fresh[0], false);
@@ -50,7 +52,7 @@
   }
 
   function watchAll($scope) {
-    $scope.find('.heal-units').each(function () { watch(this, true); });
+    $scope.find('.heal-live').each(function () { watch(this, true); });
   }
 
   horizon.addInitFunction(function () { watchAll($(document)); });

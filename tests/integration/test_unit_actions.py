@@ -66,6 +66,16 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
                       what='the heal execution')
     assert healed.last_execution.state == 'SUCCESS'
     assert healed.last_execution.heal is True
+    # The Executions tab's row: every task, in one tasks call.
+    workflow = cluster_state.healing_workflow(cluster)
+    [row] = health.execution_history(
+        api.mistral.executions_list(request, workflow),
+        api.heat.resources_list(request, cluster.id),
+        api.mistral.tasks_list(request, workflow))
+    # (Mistral stamps tasks to the second: their order within one may vary.)
+    assert set(row['tasks'].split(', ')) == {
+        'explain SUCCESS', 'mark_unhealthy SUCCESS', 'update_unit SUCCESS'}
+    assert (row['unit'], row['requested_by']) == ('0', 'demo')
     assert healed.health == health.HEALTHY
     assert unit_servers(request, cluster.id)['1'] == before['1']
 

@@ -160,6 +160,22 @@ class OtherServiceCallTests(heal_helpers.APITestCase):
             limit=100,
             fields=list(api.mistral.EXECUTION_FIELDS))
 
+    @mock.patch.object(api.mistral, 'mistralclient')
+    def test_all_tasks_of_the_workflow_in_one_call(self, mistralclient):
+        tasks = mistralclient.return_value.tasks
+        tasks.list.return_value = [mock.Mock(
+            id='t1', state='SUCCESS', workflow_execution_id='e1',
+            created_at='t')]
+        tasks.list.return_value[0].name = 'mark_unhealthy'
+
+        [task] = api.mistral.tasks_list(self.request, 'wf-1')
+
+        self.assertEqual(('mark_unhealthy', 'e1'),
+                         (task['name'], task['workflow_execution_id']))
+        tasks.list.assert_called_once_with(
+            workflow_name='wf-1', limit=500,
+            fields=list(api.mistral.TASK_FIELDS))
+
     @mock.patch.object(api.zaqar, 'zaqarclient')
     def test_queue_state_never_creates_the_queue(self, zaqarclient):
         client = zaqarclient.return_value

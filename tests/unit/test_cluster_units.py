@@ -98,7 +98,7 @@ class UnitsTabTests(heal_helpers.TestCase):
 
         res = self.get_units(HTTP_X_REQUESTED_WITH='XMLHttpRequest')
 
-        self.assertContains(res, 'class="heal-units"')
+        self.assertContains(res, 'class="heal-units heal-live"')
         self.assertTemplateNotUsed(res, 'base.html')
 
     @helpers.create_mocks(UNIT_MOCKS)
@@ -282,7 +282,7 @@ class HistoryTabsTests(heal_helpers.TestCase):
 class ExecutionsTabTests(heal_helpers.TestCase):
 
     @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
-                           api.mistral: ['executions_list']})
+                           api.mistral: ['executions_list', 'tasks_list']})
     def test_every_run_by_alarm_or_person_is_listed(self):
         self.mock_stack_get.return_value = test_data.stack(
             'c1', 'web', outputs=[{'output_key': 'healing_workflow',
@@ -292,6 +292,11 @@ class ExecutionsTabTests(heal_helpers.TestCase):
         self.mock_executions_list.return_value = [
             test_data.execution(1, 'RUNNING', requested_by='alice'),
             test_data.execution(0, 'SUCCESS')]
+        self.mock_tasks_list.return_value = [
+            {'id': 't1', 'name': 'mark_unhealthy', 'state': 'SUCCESS',
+             'workflow_execution_id': 'ex-1-RUNNING', 'created_at': 'a'},
+            {'id': 't2', 'name': 'update_unit', 'state': 'RUNNING',
+             'workflow_execution_id': 'ex-1-RUNNING', 'created_at': 'b'}]
 
         res = self.client.get(detail_url(), {
             'tab': 'cluster_details__executions'},
@@ -301,5 +306,11 @@ class ExecutionsTabTests(heal_helpers.TestCase):
         self.assertEqual([('1', 'alice'), ('0', 'alarm')],
                          [(r['unit'], r['requested_by']) for r in rows])
         self.assertContains(res, 'mark and replace')
+        self.assertEqual('mark_unhealthy SUCCESS, update_unit RUNNING',
+                         rows[0]['tasks'])
+        # Running: the tab keeps refreshing itself, in one request.
+        self.assertContains(res, 'data-heal-settled="false"')
         self.mock_executions_list.assert_called_once_with(
+            helpers.IsHttpRequest(), 'web-healing-wf')
+        self.mock_tasks_list.assert_called_once_with(
             helpers.IsHttpRequest(), 'web-healing-wf')

@@ -450,7 +450,9 @@ class ExecutionsTable(tables.DataTable):
                                  verbose_name=_('Requested By'))
     action = tables.Column(execution_action, verbose_name=_('Action'))
     state = tables.Column('state', verbose_name=_('State'))
+    tasks = tables.WrappingColumn('tasks', verbose_name=_('Tasks'))
     detail = tables.WrappingColumn('detail', verbose_name=_('Reason / Error'))
+    output = tables.WrappingColumn('output', verbose_name=_('Output'))
 
     def get_object_id(self, execution):
         return execution['id']

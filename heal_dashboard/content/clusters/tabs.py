@@ -6,6 +6,7 @@ from horizon.utils import functions as utils
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
+from heal_dashboard import healing
 from heal_dashboard import health
 from heal_dashboard.content.clusters import tables as cluster_tables
 
@@ -160,7 +161,7 @@ class ExecutionsTab(tabs.TableTab):
     name = _('Executions')
     slug = 'executions'
     table_classes = (cluster_tables.ExecutionsTable,)
-    template_name = 'horizon/common/_detail_table.html'
+    template_name = 'project/heal_clusters/_detail_executions.html'
     preload = False
 
     def get_executions_data(self):
@@ -170,12 +171,22 @@ class ExecutionsTab(tabs.TableTab):
             return []
         try:
             executions = api.mistral.executions_list(self.request, workflow)
+            tasks = api.mistral.tasks_list(self.request, workflow)
             resources = api.heat.resources_list(self.request, cluster.id)
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the executions.'))
             return []
-        return health.execution_history(executions, resources)
+        return health.execution_history(executions, resources, tasks)
+
+    def get_context_data(self, request, **kwargs):
+        context = super().get_context_data(request, **kwargs)
+        context['settled'] = not any(
+            row['state'] in healing.UNFINISHED
+            for row in context['executions_table'].data)
+        context['refresh_interval'] = REFRESH_INTERVAL
+        context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
+        return context
 
 
 class ClusterTabs(tabs.TabGroup):
