@@ -5,6 +5,7 @@ all read the templates through here.
 """
 
 import dataclasses
+import functools
 import os
 
 import yaml
@@ -92,6 +93,9 @@ def template_files():
     return files
 
 
+# The manifest ships with the package: read it once per process, not once
+# per table row (the Clusters table names each row's template).
+@functools.lru_cache(maxsize=1)
 def load():
     manifest = read_yaml(MANIFEST)
     templates = tuple(
