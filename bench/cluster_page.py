@@ -224,8 +224,7 @@ def fake_page(client):
               test_data.all_alarms(FAKE_UNITS).items()]
     queues = test_data.all_queues(FAKE_UNITS)
     cluster = test_data.stack(
-        'c-fake', 'fake', tags=['heal-dashboard', 'heal-template=fixed'],
-        outputs=[{'output_key': 'healing_workflow', 'output_value': 'wf'}])
+        'c-fake', 'fake', tags=['heal-dashboard', 'heal-template=fixed'])
     calls = collections.Counter()
 
     def slow(name, value):

@@ -17,6 +17,13 @@ MANIFEST = 'manifest.yaml'
 UNITS_RESOURCE = 'units'
 
 
+def workflow_name(cluster_id):
+    """The name healing_workflow.yaml gives a cluster's workflow: known
+    from the cluster's id alone, so its executions are listed in the same
+    round of calls as the cluster itself."""
+    return 'heal-%s' % cluster_id
+
+
 @dataclasses.dataclass(frozen=True)
 class ClusterTemplate:
     id: str

@@ -9,7 +9,7 @@ subscriptions) and fetches them with one further request once it is shown,
 so its own time does not grow with the units.
 
 A service that is missing, down, slow or failing leaves its part unknown
-and is named in `problems`; only Heat, which holds the cluster itself, is
+and is named in `problems`; only Heat's read of the cluster itself is
 required.
 """
 
@@ -24,6 +24,7 @@ from openstack_dashboard import api as os_api
 from openstack_dashboard.api import base
 
 from heal_dashboard import api
+from heal_dashboard import catalog
 from heal_dashboard import health
 
 LOG = logging.getLogger(__name__)
@@ -39,15 +40,9 @@ SERVICE_NAMES = {
 
 @dataclasses.dataclass
 class ClusterState:
-    units: list
+    cluster: object
+    units: list     # None when not asked for
     problems: dict  # service type: what went wrong
-
-
-def healing_workflow(cluster):
-    for output in getattr(cluster, 'outputs', None) or ():
-        if output.get('output_key') == 'healing_workflow':
-            return output.get('output_value')
-    return None
 
 
 def _executor(workers):
@@ -98,32 +93,37 @@ def _attempter(request, problems):
     return attempt
 
 
-def fetch(request, cluster, with_queues=False):
-    """The cluster's units with their joined health, and what failed."""
+def fetch(request, cluster_id, with_units=True, with_queues=False):
+    """The cluster and, with_units, its units' joined health and what
+    failed: the cluster is read in the same round of concurrent calls as
+    its units' parts (the workflow's name comes from the cluster's id)."""
     problems = {}
-    workflow = healing_workflow(cluster)
     attempt = _attempter(request, problems)
-
-    with _executor(4) as pool:
-        resources = pool.submit(api.heat.resources_list, request, cluster.id)
+    with _executor(5) as pool:
+        cluster = pool.submit(api.heat.stack_get, request, cluster_id)
+        if not with_units:
+            return ClusterState(cluster.result(), None, problems)
+        resources = pool.submit(attempt, 'orchestration',
+                                api.heat.resources_list, cluster_id)
         alarms = pool.submit(attempt, 'alarming', _alarms)
-        # Until Heat has made the workflow, it has run no executions.
-        executions = (pool.submit(attempt, 'workflowv2',
-                                  api.mistral.executions_list, workflow)
-                      if workflow else None)
+        executions = pool.submit(attempt, 'workflowv2',
+                                 api.mistral.executions_list,
+                                 catalog.workflow_name(cluster_id))
         servers = (pool.submit(attempt, 'compute', _servers)
                    if base.is_service_enabled(request, 'compute') else None)
-        # Heat is required: its failure is the page's.
+        # The cluster is required: its failure is the page's.
+        cluster = cluster.result()
         resources = resources.result()
+        if resources is None:
+            return ClusterState(cluster, [], problems)
         queues = (attempt('messaging', _queues,
                           health.queue_names(resources))
                   if with_queues else None)
         units = health.units(
             resources, servers=servers.result() if servers else None,
             alarms=alarms.result(), queues=queues,
-            executions=executions.result() if executions else [],
-            cluster_id=cluster.id)
-    return ClusterState(units=units, problems=problems)
+            executions=executions.result() or [], cluster_id=cluster_id)
+    return ClusterState(cluster=cluster, units=units, problems=problems)
 
 
 @dataclasses.dataclass
@@ -149,7 +149,6 @@ def fetch_timeline(request, cluster, unit_name, events_limit=50):
     alarm_ids = [health.resource_id(parts[name])
                  for name, _kind in health.ALARMS if name in parts]
     queue = parts.get(health.QUEUE)
-    workflow = healing_workflow(cluster)
     with _executor(4) as pool:
         changes = pool.submit(attempt, 'alarming',
                               api.aodh.alarms_history, alarm_ids)
@@ -157,14 +156,14 @@ def fetch_timeline(request, cluster, unit_name, events_limit=50):
                                 api.zaqar.queue_messages,
                                 health.resource_id(queue))
                     if queue else None)
-        executions = (pool.submit(attempt, 'workflowv2',
-                                  api.mistral.executions_list, workflow)
-                      if workflow else None)
+        executions = pool.submit(attempt, 'workflowv2',
+                                 api.mistral.executions_list,
+                                 catalog.workflow_name(cluster.id))
         # The unit stack's own events (depth 0): its resources.
         events = pool.submit(attempt, 'orchestration', api.heat.events_list,
                              stack_id, events_limit, None, 0)
-        mine = [e for e in (executions.result() if executions else None)
-                or () if e['input'].get('stack_id') == stack_id]
+        mine = [e for e in executions.result() or ()
+                if e['input'].get('stack_id') == stack_id]
         entries = health.timeline(
             parts, changes.result(),
             messages.result() if messages else None, mine, events.result(),

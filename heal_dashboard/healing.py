@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from heal_dashboard import api
 from heal_dashboard import catalog
-from heal_dashboard import cluster_state
 from heal_dashboard import health
 
 # Mistral states of an execution that has not finished.
@@ -51,9 +50,7 @@ def refuse_if_busy(request, cluster_id):
 def start(request, cluster, unit, heal):
     """Start the healing workflow for `unit` of `cluster`; the execution's
     id. Refused while the cluster is busy or a heal of the unit runs."""
-    workflow = cluster_state.healing_workflow(cluster)
-    if not workflow:
-        raise Refused(_('The cluster has no healing workflow yet.'))
+    workflow = catalog.workflow_name(cluster.id)
     refuse_if_busy(request, cluster.id)
     running = running_for_unit(request, workflow, unit.stack_id)
     if running:

@@ -40,7 +40,7 @@ class HealTestsMixin:
                 'c1', 'web', status=status,
                 tags=['heal-dashboard', 'heal-template=fixed'],
                 outputs=[{'output_key': 'healing_workflow',
-                          'output_value': 'web-healing-wf'}]),
+                          'output_value': 'heal-c1'}]),
             'resources_list': test_data.cluster_resources(
                 *[units.get('unit%d' % i) or test_data.unit_resources(i)
                   for i in range(size)]),

@@ -100,9 +100,9 @@ def resource(name, rtype, physical_id, stack_id, parent=None,
 
 
 def unit_resources(index, server_status='CREATE_COMPLETE', reason='',
-                   skip=(), unit_status='CREATE_COMPLETE'):
+                   skip=(), unit_status='CREATE_COMPLETE', name=None):
     unit_stack = 'unit-%d' % index
-    name = str(index)
+    name = str(index) if name is None else name
     parts = [
         resource('server', 'Heal::Server', 'server-%d' % index, unit_stack,
                  name, status=server_status, reason=reason),

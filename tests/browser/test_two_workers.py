@@ -11,6 +11,7 @@ import requests
 from devcloud import layout
 from devcloud import services
 from heal_dashboard import api
+from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from tests.integration.conftest import demo_cluster  # noqa: F401
 from tests.integration.conftest import demo_request  # noqa: F401
@@ -49,9 +50,9 @@ def test_two_people_on_two_workers_start_one_heal(demo_cluster):  # noqa
     assert click_heal(alice, cluster.id, '0').ok
     assert click_heal(bob, cluster.id, '0').ok
 
-    workflow = cluster_state.healing_workflow(cluster)
+    workflow = catalog.workflow_name(cluster.id)
     unit_stack = [u.stack_id for u in cluster_state.fetch(
-        request, cluster).units if u.name == '0'][0]
+        request, cluster.id).units if u.name == '0'][0]
 
     def executions_for_unit():
         return [e for e in api.mistral.executions_list(request, workflow)

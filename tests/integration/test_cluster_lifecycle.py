@@ -8,6 +8,7 @@ from openstack_dashboard.api import base
 
 from devcloud import inject
 from heal_dashboard import api
+from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
@@ -53,9 +54,11 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
     # A fixed-size cluster heals the unit alone: the cluster stays as is.
     assert api.heat.stack_get(request, cluster.id).stack_status == \
         'CREATE_COMPLETE'
+    # The workflow the alarms start is the one the dashboard names.
     workflow = [o['output_value'] for o in
                 api.heat.stack_get(request, cluster.id).outputs
                 if o['output_key'] == 'healing_workflow'][0]
+    assert workflow == catalog.workflow_name(cluster.id)
     executions = api.mistral.executions_list(request, workflow)
     assert [e['state'] for e in executions] == ['SUCCESS']
     # The unit's timeline tells the whole story.

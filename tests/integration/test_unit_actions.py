@@ -5,6 +5,7 @@ import time
 
 from devcloud import inject
 from heal_dashboard import api
+from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
@@ -14,8 +15,7 @@ from tests.integration.conftest import wait_until_replaced
 
 
 def units(request, cluster_id):
-    cluster = api.heat.stack_get(request, cluster_id)
-    return {u.name: u for u in cluster_state.fetch(request, cluster,
+    return {u.name: u for u in cluster_state.fetch(request, cluster_id,
                                                    with_queues=True).units}
 
 
@@ -67,7 +67,7 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
     assert healed.last_execution.state == 'SUCCESS'
     assert healed.last_execution.heal is True
     # The Executions tab's row: every task, in one tasks call.
-    workflow = cluster_state.healing_workflow(cluster)
+    workflow = catalog.workflow_name(cluster.id)
     [row] = health.execution_history(
         api.mistral.executions_list(request, workflow),
         api.heat.resources_list(request, cluster.id),

@@ -1,6 +1,8 @@
 """The cluster page's Units tab: joined health in a constant number of calls,
 degrading per service, escaped, refreshed as one fragment."""
 
+import threading
+
 from django.urls import reverse
 from heatclient import exc as heat_exc
 from keystoneauth1 import exceptions as ks_exc
@@ -58,7 +60,7 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.assertContains(res, 'data-heal-queues="loaded"')
         self.assertContains(res, 'data-heal-settled="true"')
         self.mock_executions_list.assert_called_once_with(
-            helpers.IsHttpRequest(), 'web-healing-wf')
+            helpers.IsHttpRequest(), 'heal-c1')
 
     @helpers.create_mocks(UNIT_MOCKS)
     def test_calls_do_not_grow_with_the_units_but_per_queue_stats(self):
@@ -113,6 +115,47 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.assertNotContains(res, '<script>alert(1)</script>')
         self.assertContains(res, '&lt;script&gt;alert(1)&lt;/script&gt;')
         self.assertNotContains(res, '<b>mallory</b>')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_a_unit_name_with_markup_is_escaped_in_its_row(self):
+        # (Heat refuses a "/" in resource names.)
+        self.set_cluster(1, unit0=test_data.unit_resources(
+            0, name='<b>"u"&'))
+
+        res = self.get_units()
+
+        self.assertNotContains(res, '<b>"u"')
+        escaped = '&lt;b&gt;&quot;u&quot;&amp;'
+        # The row, its checkbox and each of its action buttons.
+        self.assertContains(res, 'id="units__row__%s"' % escaped)
+        self.assertContains(res, 'name="object_ids" value="%s"' % escaped)
+        self.assertContains(res, 'value="units__heal__%s"' % escaped)
+        self.assertContains(res, 'value="units__mark_unhealthy__%s"'
+                            % escaped)
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_the_cluster_is_read_in_the_same_round_as_its_units(self):
+        self.set_cluster(2)
+        listed = threading.Event()
+        cluster = self.mock_stack_get.return_value
+
+        def stack_get(request, cluster_id):
+            # Sequential reads would wait here in vain.
+            self.assertTrue(listed.wait(5), 'the units waited for the '
+                            'cluster')
+            return cluster
+
+        def resources_list(request, cluster_id, resources=(
+                self.mock_resources_list.return_value)):
+            listed.set()
+            return resources
+        self.mock_stack_get.side_effect = stack_get
+        self.mock_resources_list.side_effect = resources_list
+
+        res = self.get_units()
+
+        self.assertEqual(2, len(res.context['units_table'].data))
+        self.mock_stack_get.assert_called_once()
 
 
 class UnitsTabFaultTests(heal_helpers.TestCase):
@@ -286,7 +329,7 @@ class ExecutionsTabTests(heal_helpers.TestCase):
     def test_every_run_by_alarm_or_person_is_listed(self):
         self.mock_stack_get.return_value = test_data.stack(
             'c1', 'web', outputs=[{'output_key': 'healing_workflow',
-                                   'output_value': 'web-healing-wf'}])
+                                   'output_value': 'heal-c1'}])
         self.mock_resources_list.return_value = test_data.cluster_resources(
             test_data.unit_resources(0), test_data.unit_resources(1))
         self.mock_executions_list.return_value = [
@@ -311,6 +354,6 @@ class ExecutionsTabTests(heal_helpers.TestCase):
         # Running: the tab keeps refreshing itself, in one request.
         self.assertContains(res, 'data-heal-settled="false"')
         self.mock_executions_list.assert_called_once_with(
-            helpers.IsHttpRequest(), 'web-healing-wf')
+            helpers.IsHttpRequest(), 'heal-c1')
         self.mock_tasks_list.assert_called_once_with(
-            helpers.IsHttpRequest(), 'web-healing-wf')
+            helpers.IsHttpRequest(), 'heal-c1')

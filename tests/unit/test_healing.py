@@ -25,7 +25,7 @@ class GuardTests(heal_helpers.APITestCase):
         super().setUp()
         self.cluster = test_data.stack(
             'c1', 'web', outputs=[{'output_key': 'healing_workflow',
-                                   'output_value': 'wf'}])
+                                   'output_value': 'heal-c1'}])
         self.req = self.request
 
     @helpers.create_mocks({api.heat: ['stack_get'],
@@ -65,7 +65,3 @@ class GuardTests(heal_helpers.APITestCase):
         self.mock_executions_list.assert_not_called()
         self.mock_execution_create.assert_not_called()
 
-    def test_a_cluster_without_workflow_refuses(self):
-        with self.assertRaisesRegex(healing.Refused, 'no healing workflow'):
-            healing.start(self.req, test_data.stack('c1', 'web'), unit(),
-                          heal=True)

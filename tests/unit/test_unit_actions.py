@@ -56,7 +56,7 @@ class UnitActionTests(heal_helpers.TestCase):
             'reason': 'Healed by test_user in the dashboard',
             'requested_by': 'test_user'}, workflow_input)
         args = self.mock_execution_create.call_args.args
-        self.assertEqual('web-healing-wf', args[1])
+        self.assertEqual('heal-c1', args[1])
         self.assertMessageCount(success=1)
 
     @helpers.create_mocks(ACTION_MOCKS)

@@ -68,21 +68,25 @@ class UnitsTab(tabs.TableTab):
     preload = False
 
     def _state(self):
-        if not hasattr(self, '_cluster_state'):
-            cluster = self.tab_group.kwargs['cluster']
+        """Read by the view with the cluster when this tab was asked for;
+        otherwise (a table action's post) read here."""
+        state = self.tab_group.kwargs['state']
+        if state.units is None and not hasattr(self, '_cluster_state'):
             try:
                 self._cluster_state = cluster_state.fetch(
-                    self.request, cluster, with_queues=self.with_queues())
+                    self.request, state.cluster.id,
+                    with_queues=self.with_queues(self.request))
             except Exception:
                 exceptions.handle(self.request,
                                   _('Unable to retrieve the units.'))
                 self._cluster_state = cluster_state.ClusterState(
-                    units=[], problems={'orchestration': _('unavailable')})
-        return self._cluster_state
+                    state.cluster, [], {'orchestration': _('unavailable')})
+        return getattr(self, '_cluster_state', state)
 
-    def with_queues(self):
+    @staticmethod
+    def with_queues(request):
         """Zaqar's per-queue calls: only in the fragment asked for them."""
-        return self.request.GET.get('queues') == '1'
+        return request.GET.get('queues') == '1'
 
     def get_units_data(self):
         return self._state().units
@@ -99,7 +103,7 @@ class UnitsTab(tabs.TableTab):
             and all(unit.settled for unit in state.units))
         context['refresh_interval'] = REFRESH_INTERVAL
         context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
-        context['with_queues'] = self.with_queues()
+        context['with_queues'] = self.with_queues(self.request)
         return context
 
 
@@ -166,9 +170,7 @@ class ExecutionsTab(tabs.TableTab):
 
     def get_executions_data(self):
         cluster = self.tab_group.kwargs['cluster']
-        workflow = cluster_state.healing_workflow(cluster)
-        if not workflow:
-            return []
+        workflow = catalog.workflow_name(cluster.id)
         try:
             executions = api.mistral.executions_list(self.request, workflow)
             tasks = api.mistral.tasks_list(self.request, workflow)

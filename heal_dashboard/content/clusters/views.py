@@ -168,13 +168,24 @@ class DetailView(PolicyMixin, tabs.TabbedTableView):
     policy_rules = (('heal', 'heal:cluster:get'),)
 
     @memoized.memoized_method
-    def get_cluster(self):
+    def get_cluster_state(self):
+        """The cluster; when the Units tab is asked for, its units too,
+        read in the same round of concurrent calls."""
+        units_tab = '%s__%s' % (self.tab_group_class.slug,
+                                cluster_tabs.UnitsTab.slug)
         try:
-            return api.heat.stack_get(self.request, self.kwargs['cluster_id'])
+            return cluster_state.fetch(
+                self.request, self.kwargs['cluster_id'],
+                with_units=(self.request.GET.get(
+                    self.tab_group_class.param_name) == units_tab),
+                with_queues=cluster_tabs.UnitsTab.with_queues(self.request))
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the cluster.'),
                               redirect=reverse(INDEX_URL))
+
+    def get_cluster(self):
+        return self.get_cluster_state().cluster
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -188,5 +199,6 @@ class DetailView(PolicyMixin, tabs.TabbedTableView):
         return context
 
     def get_tabs(self, request, **kwargs):
-        return self.tab_group_class(request, cluster=self.get_cluster(),
-                                    **kwargs)
+        state = self.get_cluster_state()
+        return self.tab_group_class(request, cluster=state.cluster,
+                                    state=state, **kwargs)
