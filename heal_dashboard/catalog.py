@@ -38,11 +38,17 @@ class ClusterTemplate:
 
 
 @dataclasses.dataclass(frozen=True)
+class Standin:
+    service: str        # used exactly when the catalog lacks this service
+    environment: str
+    provides: frozenset
+
+
+@dataclasses.dataclass(frozen=True)
 class Catalog:
     templates: tuple
     environment: str
-    standin_environment: str
-    standin_replaces: frozenset
+    standins: tuple
 
     def get(self, template_id):
         for template in self.templates:
@@ -50,28 +56,33 @@ class Catalog:
                 return template
         raise KeyError(template_id)
 
+    def standins_for(self, available):
+        """The stand-ins a cloud with these services launches with."""
+        return [s for s in self.standins if s.service not in available]
+
     def missing_services(self, template, available):
         """Services the template needs that neither the cloud nor the
         stand-ins provide, in the manifest's order."""
-        provided = set(available)
-        if self.uses_standin(available):
-            provided |= self.standin_replaces
+        provided = set(available).union(
+            *(s.provides for s in self.standins_for(available)))
         return [s for s in template.services if s not in provided]
 
-    def uses_standin(self, available):
-        """The stand-ins are used exactly when the cloud has no compute."""
-        return 'compute' not in available
+    def standin_parameters(self, available):
+        """Parameters the stand-ins supply (the form does not ask)."""
+        return {name for standin in self.standins_for(available)
+                for name in read_yaml(standin.environment).get(
+                    'parameter_defaults', {})}
 
     def launch_spec(self, template, available):
         """What heatclient's create/validate take: template, files and
-        environment (the stand-ins merged in when the cloud has no compute).
-        """
+        environment, with the stand-ins the cloud needs merged in."""
         environment = read_yaml(self.environment)
-        if self.uses_standin(available):
-            standin = read_yaml(self.standin_environment)
+        for standin in self.standins_for(available):
+            extra = read_yaml(standin.environment)
             environment['resource_registry'].update(
-                standin['resource_registry'])
-            environment['parameter_defaults'] = standin['parameter_defaults']
+                extra['resource_registry'])
+            environment.setdefault('parameter_defaults', {}).update(
+                extra.get('parameter_defaults', {}))
         return {
             'template': read_text(template.template),
             'files': template_files(),
@@ -121,6 +132,9 @@ def load():
     return Catalog(
         templates=templates,
         environment=manifest['environment'],
-        standin_environment=manifest['standin']['environment'],
-        standin_replaces=frozenset(manifest['standin']['replaces']),
+        standins=tuple(
+            Standin(service=entry['service'],
+                    environment=entry['environment'],
+                    provides=frozenset(entry['provides']))
+            for entry in manifest['standins']),
     )

@@ -133,7 +133,7 @@ class SelectTemplateTests(heal_helpers.TestCase):
         self.assertEqual(['metric'], entries['autoscaling']['missing'])
         self.assertContains(res, LAUNCH_FIXED_URL)
         self.assertNotContains(res, LAUNCH_AUTOSCALING_URL)
-        self.assertFalse(res.context['uses_standin'])
+        self.assertNotContains(res, 'stand-in servers')
 
     def test_opens_as_a_modal_from_the_table(self):
         res = self.client.get(SELECT_URL,
@@ -147,8 +147,9 @@ class SelectTemplateTests(heal_helpers.TestCase):
 
         res = self.client.get(SELECT_URL)
 
-        self.assertTrue(res.context['uses_standin'])
+        self.assertEqual(2, len(res.context['standin_notes']))
         self.assertContains(res, 'stand-in servers')
+        self.assertContains(res, 'stand-in load balancer')
         self.assertContains(res, LAUNCH_FIXED_URL)
 
 

@@ -15,8 +15,9 @@ FILES = {name: template_format.parse(text)
          for name, text in catalog.template_files().items()
          if not name.endswith('environment.yaml')}
 BASE_REGISTRY = catalog.read_yaml(BUNDLED.environment)['resource_registry']
-STANDIN_ENV = catalog.read_yaml(BUNDLED.standin_environment)
-STANDIN_REGISTRY = dict(BASE_REGISTRY, **STANDIN_ENV['resource_registry'])
+# Every stand-in at once: a cloud of the control plane alone.
+STANDIN_ENV = BUNDLED.launch_spec(BUNDLED.get('fixed'), set())['environment']
+STANDIN_REGISTRY = STANDIN_ENV['resource_registry']
 
 
 def walk(node, function):
@@ -78,7 +79,7 @@ def test_nested_templates_get_what_they_declare(registry):
         nested = FILES[target]
         declared = nested.get('parameters', {})
         required = {p for p, spec in declared.items() if 'default' not in spec}
-        # The stand-in environment supplies image, flavor, network, subnet.
+        # The stand-ins supply image, flavor, network, subnet and others.
         supplied = (set(STANDIN_ENV['parameter_defaults'])
                     if registry is STANDIN_REGISTRY else set())
         assert given <= set(declared), (user, target, given - set(declared))
@@ -98,10 +99,10 @@ def test_every_resource_type_is_known():
                     assert rtype.startswith('OS::') or rtype in BASE_REGISTRY
     for target in BASE_REGISTRY.values():
         assert target.startswith('OS::') or target in FILES
-    # The stand-ins replace the cloud's resources, never the bundled files.
-    for rtype, target in STANDIN_ENV['resource_registry'].items():
-        assert target in FILES
-        assert BASE_REGISTRY[rtype] not in FILES or rtype.startswith('Heal::')
+    # The stand-ins are bundled files of their own.
+    for rtype, target in STANDIN_REGISTRY.items():
+        if target != BASE_REGISTRY[rtype]:
+            assert target.startswith('standin/') and target in FILES
 
 
 def test_the_healing_workflow_is_one_valid_graph():
@@ -167,16 +168,27 @@ def test_manifest_entries_match_their_templates(template):
                                        template.template))
 
 
-def test_launch_spec_merges_the_stand_ins_only_without_compute():
+def registry_for(available):
     fixed = BUNDLED.get('fixed')
-    with_compute = BUNDLED.launch_spec(fixed, {'compute'})
-    without = BUNDLED.launch_spec(fixed, set())
-    assert with_compute['environment']['resource_registry'][
-        'Heal::Server'] == 'OS::Nova::Server'
-    assert 'parameter_defaults' not in with_compute['environment']
-    assert without['environment']['resource_registry'][
-        'Heal::LoadBalancer'] == 'standin/load_balancer.yaml'
-    assert set(without['files']) == set(with_compute['files'])
+    return BUNDLED.launch_spec(fixed, available)['environment'][
+        'resource_registry']
+
+
+def test_each_stand_in_is_merged_only_without_its_service():
+    cloud = registry_for({'compute', 'load-balancer'})
+    assert cloud['Heal::Server'] == 'OS::Nova::Server'
+    assert cloud['Heal::LoadBalancer'] == 'load_balancer.yaml'
+    # A cloud with compute but no Octavia (the local cloud): real servers,
+    # a stand-in load balancer.
+    no_octavia = registry_for({'compute'})
+    assert no_octavia['Heal::Server'] == 'OS::Nova::Server'
+    assert no_octavia['Heal::LoadBalancer'] == 'standin/load_balancer.yaml'
+    assert no_octavia['Heal::PoolMember'] == 'standin/pool_member.yaml'
+    control_plane = registry_for(set())
+    assert control_plane['Heal::Server'] == 'standin/server.yaml'
+    assert BUNDLED.standin_parameters({'compute'}) == {'external_network'}
+    assert {'image', 'flavor', 'network', 'subnet', 'key_name'} <= (
+        BUNDLED.standin_parameters(set()))
 
 
 def test_missing_services_count_the_stand_ins():
@@ -184,7 +196,8 @@ def test_missing_services_count_the_stand_ins():
     control_plane = {'orchestration', 'workflowv2', 'messaging', 'alarming'}
     assert BUNDLED.missing_services(autoscaling, control_plane) == ['metric']
     assert BUNDLED.missing_services(BUNDLED.get('fixed'), control_plane) == []
-    # With compute, the stand-ins are off: the rest must be real.
+    # With compute, its stand-in is off: images and networks must be real;
+    # the load balancer's stand-in stays until the cloud has Octavia.
     assert BUNDLED.missing_services(
         BUNDLED.get('fixed'), control_plane | {'compute'}) == [
-        'image', 'network', 'load-balancer']
+        'image', 'network']

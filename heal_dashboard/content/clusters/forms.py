@@ -110,6 +110,20 @@ def ordered_parameters(validation):
     return [(name, dict(params[name], name=name)) for name in ordered]
 
 
+# What a stand-in means for the user, by the service it stands in for.
+STANDIN_NOTES = {
+    'compute': _("This cloud has no compute service: the units get stand-in "
+                 "servers built from Heat's own resources."),
+    'load-balancer': _("This cloud has no load balancer service: the "
+                       "cluster gets a stand-in load balancer built from "
+                       "Heat's own resources."),
+}
+
+
+def standin_notes(catalog, available):
+    return [STANDIN_NOTES[s.service] for s in catalog.standins_for(available)]
+
+
 class LaunchClusterForm(forms.SelfHandlingForm):
     name = forms.RegexField(
         max_length=255, label=_('Cluster Name'),
@@ -130,13 +144,13 @@ class LaunchClusterForm(forms.SelfHandlingForm):
         super().__init__(request, *args, **kwargs)
         self.missing_services = self.catalog.missing_services(
             self.template, self.available)
-        self.uses_standin = self.catalog.uses_standin(self.available)
+        self.standin_notes = standin_notes(self.catalog, self.available)
+        supplied = self.catalog.standin_parameters(self.available)
         self.help_text = self.template.description
         for name, spec in ordered_parameters(validation):
-            kind = self.template.choices.get(name)
-            if kind and self.uses_standin:
-                # The stand-in environment supplies these.
+            if name in supplied:
                 continue
+            kind = self.template.choices.get(name)
             choices = None
             if kind:
                 optional = spec.get('Default') is not None

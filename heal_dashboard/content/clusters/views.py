@@ -71,7 +71,8 @@ class SelectTemplateView(PolicyMixin, forms.ModalFormMixin,
             {'template': t,
              'missing': bundled.missing_services(t, available)}
             for t in bundled.templates]
-        context['uses_standin'] = bundled.uses_standin(available)
+        context['standin_notes'] = cluster_forms.standin_notes(bundled,
+                                                               available)
         return context
 
 
