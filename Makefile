@@ -5,12 +5,15 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The compute tier's services, in a venv of their own (see devcloud/compute.py).
+COMPUTE_VENV := .venv-compute
+COMPUTE_STAMP := $(COMPUTE_VENV)/.installed
 DEVCLOUD := $(PY) -m devcloud
 # The servers the local cloud runs, and the browser the browser tier drives.
 DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server \
 	chromium chromium-driver fonts-dejavu-core
 
-.PHONY: help run start stop status fail test unit packaging lint cloud-tests bench messages \
+.PHONY: help cloud run start stop status fail test unit packaging lint cloud-tests bench messages \
 	debian-packages clean
 
 help:
@@ -31,10 +34,19 @@ $(STAMP): setup.cfg setup.py devcloud/requirements.txt
 	$(PY) -m pip install --quiet -e '.[test]' -r devcloud/requirements.txt
 	touch $@
 
-run: $(STAMP) debian-packages
+$(COMPUTE_STAMP): devcloud/compute-requirements.txt devcloud/ml2_bind/*
+	$(PYTHON) -m venv $(COMPUTE_VENV)
+	$(COMPUTE_VENV)/bin/pip install --quiet --upgrade pip
+	$(COMPUTE_VENV)/bin/pip install --quiet -r devcloud/compute-requirements.txt
+	touch $@
+
+# Everything the local cloud runs: both venvs and the Debian servers.
+cloud: $(STAMP) $(COMPUTE_STAMP) debian-packages
+
+run: cloud
 	$(DEVCLOUD) run
 
-start: $(STAMP) debian-packages
+start: cloud
 	$(DEVCLOUD) start
 
 stop:
@@ -59,7 +71,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 # Against the real local cloud: started for the run unless already up.
-cloud-tests: $(STAMP) debian-packages
+cloud-tests: cloud
 	$(DEVCLOUD) with -- $(PY) -m pytest tests/integration tests/browser
 
 # The message catalog's template, as Horizon plugins keep theirs.
@@ -71,8 +83,8 @@ messages: $(STAMP)
 	  -o heal_dashboard/locale/django.pot heal_dashboard enabled
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(COMPUTE_VENV) build dist *.egg-info
 
 # Speed figures on the local cloud (started for the run unless already up).
-bench: $(STAMP) debian-packages
+bench: cloud
 	$(DEVCLOUD) with -- $(PY) -m bench.cluster_page

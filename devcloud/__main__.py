@@ -17,6 +17,7 @@ import sys
 import time
 
 from devcloud import bootstrap
+from devcloud import compute
 from devcloud import layout
 from devcloud import process
 from devcloud import services
@@ -51,6 +52,24 @@ def prepare_horizon():
                 command[0], result.stderr[-2000:]))
 
 
+def start_compute():
+    """The compute tier (see compute.py); nova-compute once Placement
+    answers, then its host mapped into the cell."""
+    compute.write_configs()
+    compute.data_dirs()
+    first = not os.path.exists(compute.INITIALISED)
+    if first:
+        timed('compute dbs', compute.initialise)
+    started = start_and_wait(services.compute_tier())
+    started += start_and_wait([services.nova_compute()])
+    timed('compute host', compute.map_compute_host)
+    if first:
+        timed('demo resources', compute.populate_demo)
+        with open(compute.INITIALISED, 'w', encoding='utf-8') as f:
+            f.write('ok\n')
+    return started
+
+
 def running():
     return [s for s in services.all_services() if s.running_pid()]
 
@@ -78,6 +97,8 @@ def start():
         with open(INITIALISED, 'w', encoding='utf-8') as f:
             f.write('ok\n')
     started += start_and_wait(services.openstack())
+    if services.has_compute():
+        started += start_compute()
     if not services.horizon().running_pid():
         timed('horizon static', prepare_horizon)
     started += start_and_wait([services.horizon()])

@@ -68,13 +68,13 @@ def prepare_data_dirs():
     own(layout.path('rabbitmq'), 'rabbitmq')
 
 
-def create_databases():
+def create_databases(names=layout.DATABASES):
     import psycopg
     with psycopg.connect(layout.DB_URL + '/postgres',
                          autocommit=True) as conn:
         existing = {row[0] for row in conn.execute(
             'SELECT datname FROM pg_database')}
-        for name in layout.DATABASES:
+        for name in names:
             if name not in existing:
                 conn.execute('CREATE DATABASE %s' % name)
 
@@ -120,15 +120,11 @@ def populate_keystone():
     """Projects, users, roles, the heat domain and the catalog."""
     ks = admin_client()
     default = ks.domains.get('default')
-    service_project = find_or_create(ks.projects, 'service', domain=default)
     demo_project = find_or_create(ks.projects, layout.DEMO['project'],
                                   domain=default)
     roles = {name: find_or_create(ks.roles, name)
              for name in ('admin', 'member', 'reader') + HEAT_ROLES}
-    for user_name in SERVICE_USERS.values():
-        user = find_or_create(ks.users, user_name, domain=default,
-                              password=layout.SERVICE_PASSWORD)
-        ks.roles.grant(roles['admin'], user=user, project=service_project)
+    add_services(ks, SERVICE_USERS.values(), layout.CATALOG)
     demo = find_or_create(ks.users, layout.DEMO['username'], domain=default,
                           password=layout.DEMO['password'])
     for role in layout.DEMO_ROLES:
@@ -141,7 +137,21 @@ def populate_keystone():
                                 domain=heat_domain,
                                 password=layout.SERVICE_PASSWORD)
     ks.roles.grant(roles['admin'], user=heat_admin, domain=heat_domain)
-    for service_type, name, url in layout.CATALOG:
+
+
+def add_services(ks, user_names, catalog):
+    """Service users (admin and service in the service project: Neutron
+    accepts Nova's service token only with the service role) and the
+    services' catalog entries."""
+    default = ks.domains.get('default')
+    service_project = find_or_create(ks.projects, 'service', domain=default)
+    roles = [find_or_create(ks.roles, name) for name in ('admin', 'service')]
+    for user_name in user_names:
+        user = find_or_create(ks.users, user_name, domain=default,
+                              password=layout.SERVICE_PASSWORD)
+        for role in roles:
+            ks.roles.grant(role, user=user, project=service_project)
+    for service_type, name, url in catalog:
         service = (ks.services.list(type=service_type)
                    or [ks.services.create(name=name, type=service_type)])[0]
         existing = {e.interface for e in ks.endpoints.list(service=service)}

@@ -3,8 +3,9 @@
 Publishes, on the bus Aodh's listener consumes (topic alarm.all), the event
 Ceilometer's notification agent would publish when a unit's server is
 deleted, stopped or put in error. The unit's alarms match it on the
-instance_id trait, and the project_id trait selects whose alarms are
-evaluated.
+instance_id trait, and the tenant_id trait selects whose alarms are
+evaluated. The integration tier checks these traits against a real event
+of Ceilometer's.
 
   python -m devcloud fail CLUSTER UNIT [--event delete|stopped|error]
 
@@ -31,9 +32,8 @@ EVENTS = {
 def compute_event(kind, instance_id, project_id):
     """The event, as Ceilometer's notifier publisher sends it."""
     event_type, state = EVENTS[kind]
-    traits = {'instance_id': instance_id, 'project_id': project_id,
-              'tenant_id': project_id, 'state': state,
-              'service': 'compute'}
+    traits = {'instance_id': instance_id, 'tenant_id': project_id,
+              'state': state, 'service': 'compute'}
     return {
         'message_id': str(uuid.uuid4()),
         'event_type': event_type,

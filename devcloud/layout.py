@@ -10,6 +10,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = os.environ.get('DEVCLOUD_STATE', os.path.join(REPO, '.devcloud'))
 CONFIG_TEMPLATES = os.path.join(os.path.dirname(__file__), 'config')
 VENV = sys.prefix
+# The compute tier's own venv (see compute.py); absent, the cloud has none.
+COMPUTE_VENV = os.environ.get('DEVCLOUD_COMPUTE_VENV',
+                              os.path.join(REPO, '.venv-compute'))
 
 HOST = '127.0.0.1'
 REGION = 'RegionOne'
@@ -57,8 +60,12 @@ RUN_DIR = path('run')
 HOME = path('home')
 
 
-def config_file(project):
-    return os.path.join(HOME, '.' + project, project + '.conf')
+def config_dir(project):
+    return os.path.join(HOME, '.' + project)
+
+
+def config_file(project, name=None):
+    return os.path.join(config_dir(project), name or project + '.conf')
 
 
 def template_values(service_user=None):

@@ -17,8 +17,9 @@ def venv_bin(name):
     return os.path.join(layout.VENV, 'bin', name)
 
 
-def wsgi(name, app, port, workers=1, threads=4, env=None):
-    """A WSGI service under gunicorn's threaded workers."""
+def wsgi(name, app, port, workers=1, threads=4, env=None, venv=layout.VENV):
+    """A WSGI service under gunicorn's threaded workers, from the venv
+    holding the service."""
     service_env = {
         'DEVCLOUD_BIND': '%s:%d' % (layout.HOST, port),
         'DEVCLOUD_APP': app,
@@ -26,7 +27,7 @@ def wsgi(name, app, port, workers=1, threads=4, env=None):
         'DEVCLOUD_THREADS': str(threads),
     }
     service_env.update(env or {})
-    return Service(name, [venv_bin('gunicorn'), '-c',
+    return Service(name, [os.path.join(venv, 'bin', 'gunicorn'), '-c',
                           os.path.join(os.path.dirname(__file__),
                                        'gunicorn_conf.py')],
                    port=port, env=service_env)
@@ -110,5 +111,54 @@ def horizon_env():
     }
 
 
+def compute_bin(name):
+    return os.path.join(layout.COMPUTE_VENV, 'bin', name)
+
+
+def has_compute():
+    """The compute tier is installed (make does, in .venv-compute)."""
+    return os.path.exists(compute_bin('nova-compute'))
+
+
+def compute_command(name, project, config_name=None):
+    return Service(name, [compute_bin(name), '--config-file',
+                          layout.config_file(project, config_name)])
+
+
+def compute_wsgi(name, app, port, env):
+    return wsgi(name, app, port, workers=1, threads=8, env=env,
+                venv=layout.COMPUTE_VENV)
+
+
+def compute_tier():
+    """Nova, Placement, Glance, Neutron's API and Ceilometer's event
+    agent (see compute.py), nova-compute apart: it starts once Placement
+    answers."""
+    return [
+        compute_wsgi('neutron-api', 'devcloud.neutron_wsgi:application',
+                     9696, {'OS_NEUTRON_CONFIG_DIR':
+                            layout.config_dir('neutron'),
+                            'OS_NEUTRON_CONFIG_FILES': 'neutron.conf',
+                            'PYTHONPATH': layout.REPO}),
+        compute_wsgi('placement-api', 'placement.wsgi.api:application', 8778,
+                     {'OS_PLACEMENT_CONFIG_DIR':
+                      layout.config_dir('placement')}),
+        compute_wsgi('glance-api', 'glance.wsgi.api:application', 9292,
+                     {'OS_GLANCE_CONFIG_DIR': layout.config_dir('glance')}),
+        compute_wsgi('nova-api', 'nova.wsgi.osapi_compute:application', 8774,
+                     {'OS_NOVA_CONFIG_DIR': layout.config_dir('nova')}),
+        compute_command('nova-conductor', 'nova'),
+        compute_command('nova-scheduler', 'nova'),
+        compute_command('ceilometer-agent-notification', 'ceilometer'),
+    ]
+
+
+def nova_compute():
+    return compute_command('nova-compute', 'nova')
+
+
 def all_services():
-    return infrastructure() + [keystone()] + openstack() + [horizon()]
+    tiers = infrastructure() + [keystone()] + openstack()
+    if has_compute():
+        tiers += compute_tier() + [nova_compute()]
+    return tiers + [horizon()]

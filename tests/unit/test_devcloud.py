@@ -1,13 +1,16 @@
 """The local cloud's own code: configuration rendering and process
 handling (the services themselves run in the integration tier)."""
 
+import os
 import socket
 import sys
 import time
 
 import pytest
+import yaml
 
 from devcloud import bootstrap
+from devcloud import compute
 from devcloud import layout
 from devcloud import process
 from devcloud import services
@@ -35,6 +38,39 @@ def test_service_configs_render_with_the_options_that_mattered(project):
         'aodh': 'event_alarm_cache_ttl = 0',
     }[project]
     assert expected in text
+
+
+def test_compute_configs_render_with_the_options_that_mattered():
+    configs = {os.path.basename(path): text
+               for path, text in compute.rendered_configs().items()}
+    nova = configs['nova.conf']
+    for option in ('compute_driver = fake.FakeDriverWithoutFakeNodes',
+                   'sync_power_state_interval = -1',
+                   'notification_format = unversioned',
+                   'notify_on_state_change = vm_and_task_state',
+                   'driver = messagingv2',
+                   'send_service_user_token = true'):
+        assert option in nova
+    # Nova, Placement (and the rest of the tier) on psycopg2.
+    for name in ('nova.conf', 'placement.conf', 'glance-api.conf',
+                 'neutron.conf'):
+        assert 'postgresql+psycopg2://' in configs[name], name
+    assert 'mechanism_drivers = devcloud_bind' in configs['neutron.conf']
+    assert 'pipelines = event' in configs['ceilometer.conf']
+    pipeline = yaml.safe_load(configs['event_pipeline.yaml'])
+    assert pipeline['sinks'][0]['publishers'] == [
+        'notifier://?topic=alarm.all']
+    assert all('${' not in text for text in configs.values())
+
+
+def test_the_compute_tier_runs_only_where_installed(monkeypatch):
+    monkeypatch.setattr(services, 'has_compute', lambda: False)
+    assert 'nova-api' not in {s.name for s in services.all_services()}
+    monkeypatch.setattr(services, 'has_compute', lambda: True)
+    names = [s.name for s in services.all_services()]
+    # nova-compute after the tier it registers with, Horizon last.
+    assert names.index('nova-compute') > names.index('placement-api')
+    assert names[-1] == 'horizon'
 
 
 def test_keystone_and_horizon_configs_render():
@@ -89,7 +125,8 @@ def test_start_is_idempotent_and_stop_escalates(state, monkeypatch):
     assert stubborn.running_pid() is None
 
 
-def test_every_service_has_a_distinct_port():
+def test_every_service_has_a_distinct_port(monkeypatch):
+    monkeypatch.setattr(services, 'has_compute', lambda: True)
     ports = [s.port for s in services.all_services() if s.port]
     assert len(ports) == len(set(ports))
     assert 8000 not in ports  # Heat's CFN API's by convention

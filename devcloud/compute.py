@@ -1,0 +1,184 @@
+"""The local cloud's compute tier: Nova (fake virt driver), Placement,
+Glance, Neutron's API and Ceilometer's event pipeline, from a venv of their
+own (.venv-compute: ceilometer pins an older python-dateutil than the
+control plane's). With it the bundled templates run real servers, and a
+failure is a real server deleted, stopped or put in error: Nova's
+notification, Ceilometer's event on alarm.all, Aodh's alarm.
+
+Without that venv the local cloud is the control plane alone, and the
+Launch form uses the stand-ins.
+"""
+
+import io
+import os
+import shutil
+import time
+
+from devcloud import bootstrap
+from devcloud import layout
+from devcloud import process
+from devcloud import services
+
+# Nova and Placement fail on psycopg 3 ('IPv4Address' is not iterable;
+# 'Cursor' has no 'lastrowid'): the compute tier names psycopg2.
+DB_URL = 'postgresql+psycopg2://postgres@%s:5432' % layout.HOST
+DATABASES = ('nova_api', 'nova_cell0', 'nova', 'placement', 'glance',
+             'neutron')
+SERVICE_USERS = ('nova', 'placement', 'glance', 'neutron', 'ceilometer')
+CATALOG = (
+    ('compute', 'nova', 'http://%s:8774/v2.1' % layout.HOST),
+    ('placement', 'placement', 'http://%s:8778' % layout.HOST),
+    ('image', 'glance', 'http://%s:9292' % layout.HOST),
+    ('network', 'neutron', 'http://%s:9696' % layout.HOST),
+)
+INITIALISED = layout.path('compute-initialised')
+
+# What the demo project launches with (made on the first start).
+FLAVOR = {'name': 'heal.tiny', 'ram': 128, 'vcpus': 1, 'disk': 1}
+IMAGE = 'heal-fake-image'
+KEY_PAIR = 'demo-key'
+NETWORK = 'demo-net'
+SUBNET = {'name': 'demo-subnet', 'cidr': '10.20.0.0/24'}
+
+
+CONFIGS = (('nova', 'nova.conf'), ('placement', 'placement.conf'),
+           ('glance', 'glance-api.conf'), ('neutron', 'neutron.conf'),
+           ('ceilometer', 'ceilometer.conf'),
+           ('ceilometer', 'event_pipeline.yaml'))
+# Paste pipelines, copied from the compute venv beside each configuration.
+PASTE_FILES = (('nova', 'api-paste.ini'), ('neutron', 'api-paste.ini'),
+               ('glance', 'glance-api-paste.ini'))
+
+
+def rendered_configs():
+    """{path: text} of every compute service's configuration, rendered
+    from devcloud/config."""
+    configs = {}
+    for project, name in CONFIGS:
+        values = layout.template_values(project)
+        values.update(
+            compute_db_url=DB_URL, home=layout.HOME,
+            service_auth=layout.render('service_auth.conf.in', values))
+        configs[layout.config_file(project, name)] = layout.render(
+            name + '.in', values)
+    return configs
+
+
+def write_configs():
+    for file_path, text in rendered_configs().items():
+        layout.write(file_path, text)
+    for project, paste in PASTE_FILES:
+        shutil.copy(os.path.join(layout.COMPUTE_VENV, 'etc', project, paste),
+                    layout.config_file(project, paste))
+
+
+def initialise():
+    """First start of the tier (also on a cloud initialised without it):
+    databases, service users, catalog entries, schemas and cells."""
+    bootstrap.create_databases(DATABASES)
+    bootstrap.add_services(bootstrap.admin_client(), SERVICE_USERS, CATALOG)
+    sync_databases()
+
+
+def _manage(tool, config_file, *args, env=None):
+    process.run_once([services.compute_bin(tool), '--config-file',
+                      config_file] + list(args), env=env)
+
+
+def sync_databases():
+    """Every compute database's schema, and Nova's cells."""
+    nova_conf = layout.config_file('nova')
+    _manage('nova-manage', nova_conf, 'api_db', 'sync')
+    _manage('nova-manage', nova_conf, 'cell_v2', 'map_cell0',
+            '--database_connection', DB_URL + '/nova_cell0')
+    _manage('nova-manage', nova_conf, 'cell_v2', 'create_cell',
+            '--name', 'cell1')
+    _manage('nova-manage', nova_conf, 'db', 'sync')
+    _manage('placement-manage', layout.config_file('placement'),
+            'db', 'sync')
+    _manage('glance-manage', layout.config_file('glance', 'glance-api.conf'),
+            'db_sync')
+    # Neutron's PostgreSQL migrations include MySQL-only SQL: its schema
+    # comes from its models, then the migrations are marked done.
+    process.run_once([services.compute_bin('python'), '-m',
+                      'devcloud.neutron_schema', DB_URL + '/neutron'],
+                     env={'PYTHONPATH': layout.REPO})
+    _manage('neutron-db-manage', layout.config_file('neutron'),
+            'stamp', 'heads')
+
+
+def _query(database, sql):
+    import psycopg
+    with psycopg.connect('%s/%s' % (layout.DB_URL, database)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def map_compute_host(timeout=90):
+    """Wait until nova-compute has registered its node, and map it into
+    the cell (nova-manage discover_hosts) the first time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _query('nova_api', 'SELECT host FROM host_mappings'):
+            return
+        if _query('nova', 'SELECT host FROM compute_nodes '
+                          'WHERE deleted = 0'):
+            _manage('nova-manage', layout.config_file('nova'), 'cell_v2',
+                    'discover_hosts')
+            continue
+        if not services.nova_compute().running_pid():
+            break
+        time.sleep(0.5)
+    log = services.nova_compute().log_file()
+    raise process.DevcloudError(
+        'nova-compute did not register its host; the end of %s:\n%s'
+        % (log, process.tail(log)))
+
+
+def populate_demo():
+    """First start: a flavor and an image for everyone, and the demo
+    project's key pair, network and subnet, so the Launch form has real
+    choices."""
+    from glanceclient import client as glance_client
+    from neutronclient.v2_0 import client as neutron_client
+    from novaclient import client as nova_client
+    admin = layout.session_for(layout.ADMIN)
+    demo = layout.session_for(layout.DEMO)
+    nova = nova_client.Client('2.1', session=admin)
+    if not [f for f in nova.flavors.list() if f.name == FLAVOR['name']]:
+        nova.flavors.create(FLAVOR['name'], FLAVOR['ram'], FLAVOR['vcpus'],
+                            FLAVOR['disk'])
+    glance = glance_client.Client('2', session=admin)
+    if not list(glance.images.list(filters={'name': IMAGE})):
+        image = glance.images.create(
+            name=IMAGE, disk_format='raw', container_format='bare',
+            visibility='public')
+        # The fake driver boots nothing: a few bytes make it "active".
+        glance.images.upload(image.id, io.BytesIO(b'\0' * 1024))
+    demo_nova = nova_client.Client('2.1', session=demo)
+    if not [k for k in demo_nova.keypairs.list() if k.name == KEY_PAIR]:
+        demo_nova.keypairs.create(KEY_PAIR, public_key=_public_key())
+    neutron = neutron_client.Client(session=demo)
+    networks = neutron.list_networks(name=NETWORK)['networks']
+    network = (networks[0] if networks else neutron.create_network(
+        {'network': {'name': NETWORK}})['network'])
+    if not neutron.list_subnets(name=SUBNET['name'])['subnets']:
+        neutron.create_subnet({'subnet': {
+            'name': SUBNET['name'], 'network_id': network['id'],
+            'cidr': SUBNET['cidr'], 'ip_version': 4}})
+
+
+def _public_key():
+    """An OpenSSH public key whose private half is thrown away: the fake
+    servers accept no logins anyway."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    key = ed25519.Ed25519PrivateKey.generate().public_key()
+    return key.public_bytes(serialization.Encoding.OpenSSH,
+                            serialization.PublicFormat.OpenSSH).decode()
+
+
+def data_dirs():
+    for folder in ('nova/instances', 'nova/locks', 'glance/images',
+                   'glance/staging', 'glance/tasks', 'neutron/locks'):
+        os.makedirs(layout.path(*folder.split('/')), exist_ok=True)
+
