@@ -9,8 +9,10 @@ from django.test import RequestFactory
 from heatclient import exc as heat_exc
 from openstack_auth import user as auth_user
 
+from devcloud import compute
 from devcloud import layout
 from devcloud import process
+from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard.content.clusters import views
@@ -87,19 +89,33 @@ def settled(request, cluster_id):
     return cluster if cluster.stack_status.endswith(SETTLED) else None
 
 
-def launched_cluster(request, size=3):
-    """A fixed-size cluster, launched as the Launch form does; deleted
-    when the generator is closed."""
+# The demo project's choices on the local cloud, as the Launch form offers
+# them (compute.py makes them on the first start).
+REAL_PARAMETERS = {
+    'image': compute.IMAGE, 'flavor': compute.FLAVOR['name'],
+    'key_name': compute.KEY_PAIR, 'network': compute.NETWORK,
+    'subnet': compute.SUBNET['name'],
+}
+
+
+def launched_cluster(request, size=3, stand_ins=False):
+    """A fixed-size cluster, launched as the Launch form does (of real
+    servers where the cloud has compute); with stand_ins, as on a cloud
+    without compute (its failures are then injected events). Deleted when
+    the generator is closed."""
     fixed = BUNDLED.get('fixed')
-    spec = BUNDLED.launch_spec(fixed, available(request))
+    services_used = set() if stand_ins else available(request)
+    spec = BUNDLED.launch_spec(fixed, services_used)
     # The local cloud's Aodh loads new alarms at once (cache TTL 0).
-    spec['parameters'] = {'cluster_size': size, 'alarm_cache_seconds': 0}
+    spec['parameters'] = dict(
+        REAL_PARAMETERS if 'compute' in services_used else {},
+        cluster_size=size, alarm_cache_seconds=0)
     name = 'it-%s' % uuid.uuid4().hex[:8]
     cluster_id = api.heat.stack_create(request, name, fixed.id,
                                        timeout_mins=10,
                                        disable_rollback=True, **spec)
     try:
-        cluster = wait_for(lambda: settled(request, cluster_id), 120,
+        cluster = wait_for(lambda: settled(request, cluster_id), 180,
                            what='the cluster to be created')
         assert cluster.stack_status == 'CREATE_COMPLETE', \
             cluster.stack_status_reason
@@ -110,8 +126,8 @@ def launched_cluster(request, size=3):
 
 @pytest.fixture
 def cluster_of_3(request_as):
-    """As the demo user and as admin."""
-    yield from launched_cluster(request_as)
+    """Of stand-ins, as the demo user and as admin."""
+    yield from launched_cluster(request_as, stand_ins=True)
 
 
 @pytest.fixture
@@ -141,3 +157,15 @@ def wait_until_replaced(request, cluster_id, unit, old_server, timeout=60):
 
     return wait_for(replaced, timeout,
                     what='unit %s to be replaced' % unit)
+
+
+@pytest.fixture(scope='module')
+def real_cluster():
+    """Three real servers (Nova's fake driver) as the demo user; only the
+    load balancer stands in (no Octavia here)."""
+    if not services.has_compute():
+        pytest.skip('the local cloud has no compute tier')
+    request = horizon_request(layout.DEMO)
+    assert [s.service for s in BUNDLED.standins_for(available(request))] \
+        == ['load-balancer']
+    yield from launched_cluster(request, size=3)

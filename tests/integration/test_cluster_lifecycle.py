@@ -7,6 +7,7 @@ import pytest
 from openstack_dashboard.api import base
 
 from devcloud import inject
+from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
@@ -68,7 +69,12 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
         entry.source for entry in story.entries}, story
 
 
-def test_the_catalog_has_the_control_plane_only(demo_request):
-    # The local cloud has no compute: the Launch form uses the stand-ins.
-    assert not base.is_service_enabled(demo_request, 'compute')
-    assert BUNDLED.uses_standin(available(demo_request))
+def test_the_launch_form_stands_in_for_what_the_cloud_lacks(demo_request):
+    has_compute = base.is_service_enabled(demo_request, 'compute')
+    assert has_compute == services.has_compute()
+    # No Octavia here: the load balancer always stands in; the servers
+    # only on a cloud without compute.
+    stood_in = [s.service for s in BUNDLED.standins_for(
+        available(demo_request))]
+    assert stood_in == (['load-balancer'] if has_compute
+                        else ['compute', 'load-balancer'])

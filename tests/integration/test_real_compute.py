@@ -1,0 +1,95 @@
+"""The seed's scenario on real servers: a fixed-size cluster of Nova servers
+(fake virt driver) launched as the demo user; a server deleted, stopped or
+put in error through Nova's API makes Nova's notification, Ceilometer's
+event, Aodh's alarm, Zaqar's message, Mistral's execution and Heat's
+update replace that unit's server, and no other."""
+
+import time
+
+from novaclient import client as nova_client
+
+from devcloud import compute
+from devcloud import inject
+from devcloud import layout
+from heal_dashboard import cluster_state
+from tests.integration import events
+from tests.integration.conftest import unit_servers
+from tests.integration.conftest import wait_for
+from tests.integration.conftest import wait_until_replaced
+
+
+def nova_as(user):
+    return nova_client.Client('2.1', session=layout.session_for(user))
+
+
+def fail_and_heal(real_cluster, unit, fail, event_type, state):
+    """Fail one unit's server through Nova; the event Ceilometer published,
+    and the servers once the unit is replaced."""
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    with events.listening() as published:
+        began = time.monotonic()
+        fail(before[unit])
+        event = published.wait_for(event_type, before[unit], state)
+        after = wait_until_replaced(request, cluster.id, unit, before[unit],
+                                    timeout=90)
+    print('%s: unit %s replaced %.1f s after the API call'
+          % (event_type, unit, time.monotonic() - began))
+    traits = {name: value for name, _type, value in event['traits']}
+    assert traits['tenant_id'] == request.user.project_id
+    # Only that unit: the others keep their servers.
+    assert {u: s for u, s in after.items() if u != unit} == {
+        u: s for u, s in before.items() if u != unit}
+    wait_for(lambda: nova_as(layout.DEMO).servers.get(
+        after[unit]).status == 'ACTIVE', 30, what='the new server ACTIVE')
+    # One execution, started by the alarm, did it.
+    [healed] = [u for u in cluster_state.fetch(request, cluster.id).units
+                if u.name == unit]
+    assert healed.last_execution.requested_by == 'alarm'
+    assert healed.last_execution.state == 'SUCCESS'
+    return event, before, after
+
+
+def test_the_units_are_real_active_servers_with_ports(real_cluster):
+    request, cluster = real_cluster
+    nova = nova_as(layout.DEMO)
+    for server_id in unit_servers(request, cluster.id).values():
+        server = nova.servers.get(server_id)
+        assert server.status == 'ACTIVE'
+        assert compute.NETWORK in server.addresses, server.addresses
+    # The cluster page joins Nova's state for every unit in one list call.
+    state = cluster_state.fetch(request, cluster.id)
+    assert {u.server_status for u in state.units} == {'ACTIVE'}
+    assert 'compute' not in state.problems
+
+
+def test_a_deleted_server_is_replaced(real_cluster):
+    event, before, _after = fail_and_heal(
+        real_cluster, '0', nova_as(layout.DEMO).servers.delete,
+        'compute.instance.delete.end', 'deleted')
+    # The failure injection (for clouds without compute) publishes what
+    # Ceilometer publishes: the same fields, and the traits the alarms
+    # query with the same types.
+    request, _cluster = real_cluster
+    injected = inject.compute_event('delete', before['0'],
+                                    request.user.project_id)
+    assert set(injected) <= set(event)
+    assert injected['event_type'] == event['event_type']
+    real_traits = {name: (kind, value)
+                   for name, kind, value in event['traits']}
+    for name, kind, value in injected['traits']:
+        assert real_traits[name] == (kind, value), name
+
+
+def test_a_stopped_server_is_replaced(real_cluster):
+    fail_and_heal(real_cluster, '1', nova_as(layout.DEMO).servers.stop,
+                  'compute.instance.update', 'stopped')
+
+
+def test_a_server_in_error_is_replaced(real_cluster):
+    # Putting a server in error is an admin's reset-state.
+    admin = nova_as(layout.ADMIN)
+    fail_and_heal(real_cluster, '2',
+                  lambda server: admin.servers.reset_state(server, 'error'),
+                  'compute.instance.update', 'error')
+
