@@ -126,6 +126,30 @@ def fetch(request, cluster_id, with_units=True, with_queues=False):
     return ClusterState(cluster=cluster, units=units, problems=problems)
 
 
+def fetch_scaling(request, cluster):
+    """An autoscaling cluster's group size, policies and their alarms: two
+    calls at once; without Aodh, the alarms' states are unknown."""
+    attempt = _attempter(request, {})
+    with _executor(2) as pool:
+        resources = pool.submit(api.heat.resources_list, request, cluster.id)
+        alarms = pool.submit(attempt, 'alarming', _alarms)
+        return health.scaling(resources.result(), cluster.parameters or {},
+                              alarms.result())
+
+
+def fetch_history(request, cluster_id):
+    """Every run of the cluster's healing workflow with its tasks, named
+    by unit: three calls at once."""
+    workflow = catalog.workflow_name(cluster_id)
+    with _executor(3) as pool:
+        executions = pool.submit(api.mistral.executions_list, request,
+                                 workflow)
+        tasks = pool.submit(api.mistral.tasks_list, request, workflow)
+        resources = pool.submit(api.heat.resources_list, request, cluster_id)
+        return health.execution_history(
+            executions.result(), resources.result(), tasks.result())
+
+
 @dataclasses.dataclass
 class UnitTimeline:
     unit: str

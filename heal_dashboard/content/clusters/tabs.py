@@ -42,19 +42,12 @@ class OverviewTab(tabs.Tab):
         }
 
     def _scaling(self, cluster):
-        """Group size, policies and their alarms: two calls."""
         try:
-            resources = api.heat.resources_list(self.request, cluster.id)
+            return cluster_state.fetch_scaling(self.request, cluster)
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the scaling state.'))
             return None
-        try:
-            alarms = {a['alarm_id']: a
-                      for a in api.aodh.alarms_list(self.request)}
-        except Exception:
-            alarms = None
-        return health.scaling(resources, cluster.parameters or {}, alarms)
 
 
 class UnitsTab(tabs.TableTab):
@@ -170,16 +163,12 @@ class ExecutionsTab(tabs.TableTab):
 
     def get_executions_data(self):
         cluster = self.tab_group.kwargs['cluster']
-        workflow = catalog.workflow_name(cluster.id)
         try:
-            executions = api.mistral.executions_list(self.request, workflow)
-            tasks = api.mistral.tasks_list(self.request, workflow)
-            resources = api.heat.resources_list(self.request, cluster.id)
+            return cluster_state.fetch_history(self.request, cluster.id)
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the executions.'))
             return []
-        return health.execution_history(executions, resources, tasks)
 
     def get_context_data(self, request, **kwargs):
         context = super().get_context_data(request, **kwargs)
