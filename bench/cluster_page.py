@@ -243,6 +243,8 @@ def fake_page(client):
                           slow('mistral', [])),
         mock.patch.object(api.zaqar, 'queue_state',
                           slow('zaqar', lambda name: queues[name])),
+        mock.patch.object(api.nova, 'servers_list',
+                          slow('nova', test_data.servers(FAKE_UNITS))),
     ]
     for fake in fakes:
         fake.start()

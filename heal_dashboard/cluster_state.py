@@ -20,7 +20,6 @@ import logging
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from openstack_dashboard import api as os_api
 from openstack_dashboard.api import base
 
 from heal_dashboard import api
@@ -53,12 +52,6 @@ def _executor(workers):
 
 def _zaqar_concurrency():
     return getattr(settings, 'HEAL_DASHBOARD_ZAQAR_CONCURRENCY', 4)
-
-
-def _servers(request):
-    servers, _more = os_api.nova.server_list(request)
-    return {server.id: {'name': server.name, 'status': server.status}
-            for server in servers}
 
 
 def _alarms(request):
@@ -109,7 +102,7 @@ def fetch(request, cluster_id, with_units=True, with_queues=False):
         executions = pool.submit(attempt, 'workflowv2',
                                  api.mistral.executions_list,
                                  catalog.workflow_name(cluster_id))
-        servers = (pool.submit(attempt, 'compute', _servers)
+        servers = (pool.submit(attempt, 'compute', api.nova.servers_list)
                    if base.is_service_enabled(request, 'compute') else None)
         # The cluster is required: its failure is the page's.
         cluster = cluster.result()

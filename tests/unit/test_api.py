@@ -62,6 +62,14 @@ class ClientTests(heal_helpers.APITestCase):
         self.assertEqual(test_data.HEAL_SERVICES['messaging'], client.api_url)
         self.assertEqual(self.token.id, client.session.get_token())
 
+    def test_nova_client_sends_the_users_token_without_a_new_one(self):
+        client = api.nova.novaclient(self.request)
+        session = client.client.session
+        # The request's own token: Horizon's nova API asks Keystone for a
+        # new one per client, which Nova then has to validate.
+        self.assertEqual(self.token.id, session.get_token())
+        self.assertEqual(self.request.user.token.id, session.auth.token)
+
     def test_aodh_client_uses_the_alarming_endpoint(self):
         client = api.aodh.aodhclient(self.request)
         self.assertEqual(test_data.HEAL_SERVICES['alarming'],
@@ -191,6 +199,15 @@ class OtherServiceCallTests(heal_helpers.APITestCase):
         self.assertEqual(2, state['messages'])
         self.assertEqual([{'id': 's1', 'subscriber': 'trust+http://m',
                            'confirmed': None}], state['subscriptions'])
+
+    @mock.patch.object(api.nova, 'novaclient')
+    def test_servers_in_one_call(self, novaclient):
+        novaclient.return_value.servers.list.return_value = [mock.Mock(
+            id='s1', status='ACTIVE')]
+        novaclient.return_value.servers.list.return_value[0].name = 'vm'
+        self.assertEqual({'s1': {'name': 'vm', 'status': 'ACTIVE'}},
+                         api.nova.servers_list(self.request))
+        novaclient.return_value.servers.list.assert_called_once_with()
 
     @mock.patch.object(api.aodh, 'aodhclient')
     def test_alarms_in_one_call(self, aodhclient):

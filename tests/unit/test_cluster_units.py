@@ -7,7 +7,6 @@ from django.urls import reverse
 from heatclient import exc as heat_exc
 from keystoneauth1 import exceptions as ks_exc
 from mistralclient.api import base as mistral_base
-from openstack_dashboard import api as os_api
 from openstack_dashboard.test import helpers
 from zaqarclient.transport import errors as zaqar_errors
 
@@ -22,6 +21,7 @@ UNIT_MOCKS = {
     api.zaqar: ['queue_state'],
 }
 UNITS_TAB = 'cluster_details__units'
+NOVA_MOCKS = {**UNIT_MOCKS, api.nova: ['servers_list']}
 
 
 def detail_url(cluster_id='c1'):
@@ -244,29 +244,24 @@ class UnitsTabFaultTests(heal_helpers.TestCase):
 
 class UnitsTabNovaTests(heal_helpers.TestCase):
 
-    @helpers.create_mocks(UNIT_MOCKS)
+    @helpers.create_mocks(NOVA_MOCKS)
     def test_nova_state_is_joined_in_one_call(self):
         self.mock_cluster(2, nova=True)
-        with helpers.mock.patch.object(os_api.nova, 'server_list') as nova:
-            nova.return_value = ([
-                os_api.nova.Server(helpers.mock.Mock(
-                    id='server-0', status='ACTIVE'), self.request),
-                os_api.nova.Server(helpers.mock.Mock(
-                    id='server-1', status='SHUTOFF'), self.request),
-            ], False)
-            res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+        self.mock_servers_list.return_value = {
+            'server-0': {'name': 'vm-0', 'status': 'ACTIVE'},
+            'server-1': {'name': 'vm-1', 'status': 'SHUTOFF'}}
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
         units = res.context['units_table'].data
         self.assertEqual(['ACTIVE', 'SHUTOFF'],
                          [u.server_status for u in units])
         self.assertEqual(['healthy', 'unhealthy'], [u.health for u in units])
-        nova.assert_called_once()
+        self.mock_servers_list.assert_called_once()
 
-    @helpers.create_mocks(UNIT_MOCKS)
+    @helpers.create_mocks(NOVA_MOCKS)
     def test_nova_down(self):
         self.mock_cluster(2, nova=True)
-        with helpers.mock.patch.object(os_api.nova, 'server_list') as nova:
-            nova.side_effect = ks_exc.ConnectFailure('refused')
-            UnitsTabFaultTests.assert_degraded(self, 'Compute (Nova)')
+        self.mock_servers_list.side_effect = ks_exc.ConnectFailure('refused')
+        UnitsTabFaultTests.assert_degraded(self, 'Compute (Nova)')
 
 
 class HistoryTabsTests(heal_helpers.TestCase):
