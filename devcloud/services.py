@@ -45,7 +45,10 @@ def infrastructure():
             '-h', layout.HOST, '-p', '5432', '-k', layout.path('postgres'),
             # A dev cloud's data may be lost on a crash; speed matters more.
             '-c', 'fsync=off', '-c', 'synchronous_commit=off',
-            '-c', 'full_page_writes=off', '-c', 'max_connections=400'],
+            '-c', 'full_page_writes=off', '-c', 'max_connections=400',
+            # Each service's connection pool touches the shared buffers:
+            # a small cache keeps them from counting against memory.
+            '-c', 'shared_buffers=32MB'],
             port=5432, user='postgres'),
         Service('rabbitmq', [os.path.join(RABBIT_BIN, 'rabbitmq-server')],
                 port=5672, user='rabbitmq', env=rabbitmq_env()),
@@ -84,11 +87,11 @@ def keystone():
 
 def openstack():
     return [
-        wsgi('heat-api', 'heat.wsgi.api:application', 8004, workers=2),
+        wsgi('heat-api', 'heat.wsgi.api:application', 8004, threads=8),
         oslo_command('heat-engine', 'heat-engine', 'heat'),
         Service('mistral', [venv_bin('mistral-server'), '--config-file',
                             layout.config_file('mistral'),
-                            '--server', 'api,engine,executor'], port=8989),
+                            '--server', 'api,engine'], port=8989),
         wsgi('zaqar', 'zaqar.transport.wsgi.app:application', 8888,
              workers=2, threads=8),
         wsgi('aodh-api', 'aodh.wsgi.api:application', 8042),
