@@ -145,37 +145,42 @@ def fetch_history(request, cluster_id):
 
 @dataclasses.dataclass
 class UnitTimeline:
+    cluster: object
     unit: str
     entries: list
     problems: dict
 
 
-def fetch_timeline(request, cluster, unit_name, events_limit=50):
-    """One unit's heal story from every service: Heat's resources (to find
-    the unit's alarms, queue and stack), then concurrently Aodh's history
-    of its alarms, its queue's messages, the workflow's executions for it
-    and its stack's events. None if the cluster has no such unit."""
+def fetch_timeline(request, cluster_id, unit_name, events_limit=50):
+    """One unit's heal story from every service, in two rounds of
+    concurrent calls: the cluster, Heat's resources (to find the unit's
+    alarms, queue and stack) and the workflow's executions; then Aodh's
+    history of the unit's alarms, its queue's messages and its stack's
+    events. None if the cluster has no such unit."""
     problems = {}
     attempt = _attempter(request, problems)
-    resources = api.heat.resources_list(request, cluster.id)
-    found = health.group_unit_resources(resources).get(unit_name)
-    if found is None:
-        return None
-    unit, parts = found
-    stack_id = health.resource_id(unit)
-    alarm_ids = [health.resource_id(parts[name])
-                 for name, _kind in health.ALARMS if name in parts]
-    queue = parts.get(health.QUEUE)
     with _executor(4) as pool:
+        cluster = pool.submit(api.heat.stack_get, request, cluster_id)
+        resources = pool.submit(api.heat.resources_list, request, cluster_id)
+        executions = pool.submit(attempt, 'workflowv2',
+                                 api.mistral.executions_list,
+                                 catalog.workflow_name(cluster_id))
+        cluster = cluster.result()
+        found = health.group_unit_resources(resources.result()).get(
+            unit_name)
+        if found is None:
+            return None
+        unit, parts = found
+        stack_id = health.resource_id(unit)
+        alarm_ids = [health.resource_id(parts[name])
+                     for name, _kind in health.ALARMS if name in parts]
+        queue = parts.get(health.QUEUE)
         changes = pool.submit(attempt, 'alarming',
                               api.aodh.alarms_history, alarm_ids)
         messages = (pool.submit(attempt, 'messaging',
                                 api.zaqar.queue_messages,
                                 health.resource_id(queue))
                     if queue else None)
-        executions = pool.submit(attempt, 'workflowv2',
-                                 api.mistral.executions_list,
-                                 catalog.workflow_name(cluster.id))
         # The unit stack's own events (depth 0): its resources.
         events = pool.submit(attempt, 'orchestration', api.heat.events_list,
                              stack_id, events_limit, None, 0)
@@ -186,4 +191,5 @@ def fetch_timeline(request, cluster, unit_name, events_limit=50):
             messages.result() if messages else None, mine, events.result(),
             datetime.datetime.now(datetime.timezone.utc).replace(
                 tzinfo=None))
-    return UnitTimeline(unit=unit_name, entries=entries, problems=problems)
+    return UnitTimeline(cluster=cluster, unit=unit_name, entries=entries,
+                        problems=problems)

@@ -136,27 +136,25 @@ class UnitTimelineView(PolicyMixin, tables.DataTableView):
     @memoized.memoized_method
     def _timeline(self):
         try:
-            cluster = api.heat.stack_get(self.request,
-                                         self.kwargs['cluster_id'])
             timeline = cluster_state.fetch_timeline(
-                self.request, cluster, self.kwargs['unit'])
+                self.request, self.kwargs['cluster_id'], self.kwargs['unit'])
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the unit.'),
                               redirect=reverse(INDEX_URL))
         if timeline is None:
             raise exceptions.NotFound()
-        return cluster, timeline
+        return timeline
 
     def get_data(self):
-        return self._timeline()[1].entries
+        return self._timeline().entries
 
     def get_context_data(self, **kwargs):
-        cluster, timeline = self._timeline()
+        timeline = self._timeline()
         context = super().get_context_data(**kwargs)
         context.update(
-            cluster=cluster, unit=timeline.unit,
-            cluster_url=reverse(DETAIL_URL, args=[cluster.id]),
+            cluster=timeline.cluster, unit=timeline.unit,
+            cluster_url=reverse(DETAIL_URL, args=[timeline.cluster.id]),
             problems=[(cluster_state.SERVICE_NAMES.get(s, s), p)
                       for s, p in sorted(timeline.problems.items())])
         return context
