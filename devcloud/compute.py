@@ -80,9 +80,9 @@ def initialise():
     sync_databases()
 
 
-def _manage(tool, config_file, *args, env=None):
+def _manage(tool, config_file, *args):
     process.run_once([services.compute_bin(tool), '--config-file',
-                      config_file] + list(args), env=env)
+                      config_file] + list(args))
 
 
 def sync_databases():

@@ -123,9 +123,9 @@ def has_compute():
     return os.path.exists(compute_bin('nova-compute'))
 
 
-def compute_command(name, project, config_name=None):
+def compute_command(name, project):
     return Service(name, [compute_bin(name), '--config-file',
-                          layout.config_file(project, config_name)])
+                          layout.config_file(project)])
 
 
 def compute_wsgi(name, app, port, env):

@@ -153,8 +153,8 @@ class AlarmHistoryTab(tabs.TableTab):
 
 class ExecutionsTab(tabs.TableTab):
     """Every run of the cluster's healing workflow, by an alarm or a
-    person: two calls (the workflow's executions; Heat's resources to name
-    the units)."""
+    person: three calls at once (the workflow's executions and tasks;
+    Heat's resources to name the units)."""
     name = _('Executions')
     slug = 'executions'
     table_classes = (cluster_tables.ExecutionsTable,)
