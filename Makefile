@@ -8,13 +8,17 @@ STAMP := $(VENV)/.installed
 # The compute tier's services, in a venv of their own (see devcloud/compute.py).
 COMPUTE_VENV := .venv-compute
 COMPUTE_STAMP := $(COMPUTE_VENV)/.installed
+# Every distribution each venv holds, at the versions of a verified run:
+# a fresh clone installs exactly these (make constraints remakes them).
+CONSTRAINTS := devcloud/constraints.txt
+COMPUTE_CONSTRAINTS := devcloud/compute-constraints.txt
 DEVCLOUD := $(PY) -m devcloud
 # The servers the local cloud runs, and the browser the browser tier drives.
 DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server \
 	chromium chromium-driver fonts-dejavu-core
 
 .PHONY: help cloud run start stop status fail test unit packaging lint cloud-tests bench messages \
-	debian-packages clean
+	debian-packages clean constraints
 
 help:
 	@echo "make run     - local OpenStack + Horizon with heal-dashboard (Ctrl-C stops)"
@@ -28,17 +32,38 @@ debian-packages:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES); }
 
-$(STAMP): setup.cfg setup.py devcloud/requirements.txt
+$(STAMP): setup.cfg setup.py devcloud/requirements.txt $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]' -r devcloud/requirements.txt
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) --upgrade pip
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]' \
+	  -r devcloud/requirements.txt
 	touch $@
 
-$(COMPUTE_STAMP): devcloud/compute-requirements.txt devcloud/ml2_bind/*
+$(COMPUTE_STAMP): devcloud/compute-requirements.txt devcloud/ml2_bind/* \
+		$(COMPUTE_CONSTRAINTS)
 	$(PYTHON) -m venv $(COMPUTE_VENV)
-	$(COMPUTE_VENV)/bin/pip install --quiet --upgrade pip
-	$(COMPUTE_VENV)/bin/pip install --quiet -r devcloud/compute-requirements.txt
+	$(COMPUTE_VENV)/bin/pip install --quiet -c $(COMPUTE_CONSTRAINTS) --upgrade pip
+	$(COMPUTE_VENV)/bin/pip install --quiet -c $(COMPUTE_CONSTRAINTS) \
+	  -r devcloud/compute-requirements.txt
 	touch $@
+
+# Remake both constraints files from the newest releases the requirements
+# allow, in scratch venvs; then run make test before committing them.
+constraints:
+	rm -rf .venv-pin .venv-pin-compute
+	$(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/pip install --quiet --upgrade pip
+	.venv-pin/bin/pip install --quiet -e '.[test]' -r devcloud/requirements.txt
+	{ echo '# Made by make constraints from a verified run: every distribution .venv holds.'; \
+	  .venv-pin/bin/pip freeze --all --exclude-editable | grep -v '^heal-dashboard'; \
+	} > $(CONSTRAINTS)
+	$(PYTHON) -m venv .venv-pin-compute
+	.venv-pin-compute/bin/pip install --quiet --upgrade pip
+	.venv-pin-compute/bin/pip install --quiet -r devcloud/compute-requirements.txt
+	{ echo '# Made by make constraints from a verified run: every distribution .venv-compute holds.'; \
+	  .venv-pin-compute/bin/pip freeze --all --exclude-editable | grep -v '^devcloud-ml2-bind'; \
+	} > $(COMPUTE_CONSTRAINTS)
+	rm -rf .venv-pin .venv-pin-compute
 
 # Everything the local cloud runs: both venvs and the Debian servers.
 cloud: $(STAMP) $(COMPUTE_STAMP) debian-packages
