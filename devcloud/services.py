@@ -53,8 +53,11 @@ def infrastructure():
         Service('rabbitmq', [os.path.join(RABBIT_BIN, 'rabbitmq-server')],
                 port=5672, user='rabbitmq', env=rabbitmq_env()),
         Service('redis', [
+            # Zaqar's messages and subscriptions live here: an append-only
+            # file keeps them across a restart (without it every unit lost
+            # its subscription, silently unprotected).
             '/usr/bin/redis-server', '--bind', layout.HOST, '--port', '6379',
-            '--save', '', '--appendonly', 'no',
+            '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec',
             '--dir', layout.path('redis')], port=6379),
     ]
 
@@ -89,9 +92,14 @@ def openstack():
     return [
         wsgi('heat-api', 'heat.wsgi.api:application', 8004, threads=8),
         oslo_command('heat-engine', 'heat-engine', 'heat'),
-        Service('mistral', [venv_bin('mistral-server'), '--config-file',
-                            layout.config_file('mistral'),
-                            '--server', 'api,engine'], port=8989),
+        # No process of Mistral's forks after setting itself up (see
+        # mistral_engine.py): its API under gunicorn, its engine alone.
+        wsgi('mistral-api', 'mistral.wsgi:application', 8989, threads=8,
+             env={'MISTRAL_CONFIG_FILE': layout.config_file('mistral')}),
+        Service('mistral-engine', [
+            os.path.join(layout.VENV, 'bin', 'python'), '-m',
+            'devcloud.mistral_engine', '--config-file',
+            layout.config_file('mistral')], env={'PYTHONPATH': layout.REPO}),
         wsgi('zaqar', 'zaqar.transport.wsgi.app:application', 8888,
              workers=2, threads=8),
         wsgi('aodh-api', 'aodh.wsgi.api:application', 8042),
