@@ -20,6 +20,7 @@ from devcloud import bootstrap
 from devcloud import compute
 from devcloud import layout
 from devcloud import process
+from devcloud import readiness
 from devcloud import services
 
 INITIALISED = layout.path('initialised')
@@ -103,8 +104,38 @@ def start():
         timed('horizon static', prepare_horizon)
     started += start_and_wait([services.horizon()])
     bootstrap.write_clouds_yaml()
+    timed('authenticated checks', ensure_ready)
     print('Up in %.1f s.' % (time.monotonic() - began))
     return [s.name for s in started]
+
+
+# Seconds for every API to answer an authenticated call after a start (a
+# first start's nova-compute takes ~20 s to be up to the scheduler).
+READY_SECONDS = 90
+
+
+def ensure_ready():
+    """Every API answers an authenticated call; the services behind a check
+    that does not are restarted once, then the start fails naming them."""
+    found = readiness.wait(services.has_compute(), READY_SECONDS)
+    if not found:
+        return
+    by_name = {s.name: s for s in services.all_services()}
+    owners = sorted({name for names, _problem in found.values()
+                     for name in names if name in by_name})
+    print('  not answering (%s): restarting %s' % (
+        '; '.join('%s: %s' % (check, problem)
+                  for check, (_names, problem) in sorted(found.items())),
+        ', '.join(owners)), flush=True)
+    process.stop([by_name[name] for name in owners])
+    start_and_wait([by_name[name] for name in owners])
+    found = readiness.wait(services.has_compute(), READY_SECONDS)
+    if found:
+        raise process.DevcloudError('\n'.join(
+            '%s does not answer (%s); the end of %s:\n%s' % (
+                check, problem, by_name[names[0]].log_file(),
+                process.tail(by_name[names[0]].log_file()))
+            for check, (names, problem) in sorted(found.items())))
 
 
 def stop(names=None):
@@ -127,6 +158,7 @@ def stop(names=None):
 def print_logins():
     print('\nDashboard: %s' % layout.DASHBOARD_URL)
     for role, user in (('demo (member, heat_stack_owner)', layout.DEMO),
+                       ('demo-reader (reader of demo)', layout.READER),
                        ('admin', layout.ADMIN)):
         print('  %-34s %s / %s' % (role, user['username'], user['password']))
     print('CLI: openstack --os-cloud devcloud stack list   (clouds.yaml here)')
@@ -143,6 +175,12 @@ def status():
             service.name, 'running' if pid else 'stopped',
             service.port or '', memory))
     print('  %-31s %6.0f MiB (proportional set size)' % ('total', total))
+    if running():
+        found = readiness.problems(services.has_compute())
+        for name, _owners, _check in readiness.checks(
+                services.has_compute()):
+            print('  %-31s %s' % (name, found[name][1] if name in found
+                                  else 'answers'))
 
 
 def run():

@@ -129,6 +129,7 @@ def populate_keystone():
                           password=layout.DEMO['password'])
     for role in layout.DEMO_ROLES:
         ks.roles.grant(roles[role], user=demo, project=demo_project)
+    add_reader(ks)
     admin = ks.users.list(name=layout.ADMIN['username'])[0]
     ks.roles.grant(roles['admin'], user=admin, project=demo_project)
     heat_domain = find_or_create(ks.domains, 'heat',
@@ -137,6 +138,20 @@ def populate_keystone():
                                 domain=heat_domain,
                                 password=layout.SERVICE_PASSWORD)
     ks.roles.grant(roles['admin'], user=heat_admin, domain=heat_domain)
+
+
+def add_reader(ks):
+    """The demo project's reader: the user the trust tests try to heal
+    with (and a login to see what a reader sees)."""
+    default = ks.domains.get('default')
+    reader = find_or_create(ks.users, layout.READER['username'],
+                            domain=default,
+                            password=layout.READER['password'])
+    ks.roles.grant(find_or_create(ks.roles, 'reader'), user=reader,
+                   project=find_or_create(ks.projects,
+                                          layout.READER['project'],
+                                          domain=default))
+    return reader
 
 
 def add_services(ks, user_names, catalog):

@@ -26,6 +26,9 @@ ADMIN = {'username': 'admin', 'password': 'devcloud-admin',
          'project': 'admin'}
 DEMO = {'username': 'demo', 'password': 'devcloud-demo', 'project': 'demo'}
 DEMO_ROLES = ('member', 'heat_stack_owner')
+# Only the reader role in project demo: may look, may not heal.
+READER = {'username': 'demo-reader', 'password': 'devcloud-reader',
+          'project': 'demo'}
 DATABASES = ('keystone', 'heat', 'mistral', 'aodh')
 
 # (service type, name, URL) for the catalog.
