@@ -12,6 +12,9 @@ worker_class = 'gthread'
 timeout = 180
 graceful_timeout = 5
 accesslog = None
+# Kept-alive connections stay with their worker a little longer (the
+# two-worker test holds one to each worker).
+keepalive = 5
 
 # keystone, heat-api and aodh-api parse sys.argv when their app is built:
 # they must not see gunicorn's own arguments.

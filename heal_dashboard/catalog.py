@@ -24,6 +24,12 @@ def workflow_name(cluster_id):
     return 'heal-%s' % cluster_id
 
 
+def healing_state_name(cluster_id):
+    """The Mistral environment holding a cluster's healing state (paused or
+    not), which healing_workflow.yaml reads before it heals anything."""
+    return 'heal-state-%s' % cluster_id
+
+
 @dataclasses.dataclass(frozen=True)
 class ClusterTemplate:
     id: str
@@ -51,10 +57,18 @@ class Catalog:
     standins: tuple
 
     def get(self, template_id):
+        template = self.find(template_id)
+        if template is None:
+            raise KeyError(template_id)
+        return template
+
+    def find(self, template_id):
+        """The template of that id, or None (a cluster launched from a
+        template this version does not bundle)."""
         for template in self.templates:
             if template.id == template_id:
                 return template
-        raise KeyError(template_id)
+        return None
 
     def standins_for(self, available):
         """The stand-ins a cloud with these services launches with."""

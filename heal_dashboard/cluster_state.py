@@ -86,6 +86,15 @@ def _attempter(request, problems):
     return attempt
 
 
+def clusters_and_stacks(request):
+    """The project's clusters and all its stacks (to count units), both
+    at once."""
+    with _executor(2) as pool:
+        clusters = pool.submit(api.heat.clusters_list, request)
+        stacks = pool.submit(api.heat.nested_stacks_list, request)
+        return clusters.result(), stacks.result()
+
+
 def fetch(request, cluster_id, with_units=True, with_queues=False):
     """The cluster and, with_units, its units' joined health and what
     failed: the cluster is read in the same round of concurrent calls as
@@ -93,7 +102,7 @@ def fetch(request, cluster_id, with_units=True, with_queues=False):
     problems = {}
     attempt = _attempter(request, problems)
     with _executor(5) as pool:
-        cluster = pool.submit(api.heat.stack_get, request, cluster_id)
+        cluster = pool.submit(api.heat.cluster_get, request, cluster_id)
         if not with_units:
             return ClusterState(cluster.result(), None, problems)
         resources = pool.submit(attempt, 'orchestration',
@@ -160,7 +169,7 @@ def fetch_timeline(request, cluster_id, unit_name, events_limit=50):
     problems = {}
     attempt = _attempter(request, problems)
     with _executor(4) as pool:
-        cluster = pool.submit(api.heat.stack_get, request, cluster_id)
+        cluster = pool.submit(api.heat.cluster_get, request, cluster_id)
         resources = pool.submit(api.heat.resources_list, request, cluster_id)
         executions = pool.submit(attempt, 'workflowv2',
                                  api.mistral.executions_list,

@@ -1,11 +1,15 @@
 """Starting the cluster's healing workflow for a unit, as a person asks.
 
 The same workflow, with the same input contract, that the unit's alarms
-start through Zaqar: mark-only (heal=false) or mark-and-replace.
+start through Zaqar: mark-only (heal=false) or mark-and-replace, naming the
+server the page showed, with force (a person may heal a server that looks
+healthy: the workflow honours that only for callers with a heal role).
 
-The "no double heal" guard reads the services' state, not this process's
-memory, so it holds across Horizon workers: Heat's status of the cluster
-(busy: Heat would answer 409) and Mistral's running executions for the unit.
+The safety rules are the workflow's (healing_workflow.yaml): one heal of a
+unit at a time under a lease held in Mistral, and a server that is no longer
+the unit's is never marked, so a second click, a retry or a click racing an
+alarm ends "already healed". The refusals here (cluster busy, a heal of the
+unit running) only spare a person an execution that would wait or end so.
 """
 
 import concurrent.futures
@@ -34,17 +38,17 @@ def heal_scope(cluster):
     """What a heal of this cluster's units updates: its template's word
     (the unit's own stack for fixed-size clusters), the whole cluster for
     one this plugin does not know."""
-    try:
-        return catalog.load().get(api.heat.template_id_of(cluster)).heal_scope
-    except KeyError:
-        return 'cluster'
+    template = catalog.load().find(api.heat.template_id_of(cluster))
+    return template.heal_scope if template else 'cluster'
 
 
 def refuse_if_busy(request, cluster_id):
-    status = api.heat.stack_get(request, cluster_id).stack_status
-    if status.endswith('IN_PROGRESS'):
+    """The cluster as Heat has it now, unless Heat is busy with it."""
+    cluster = api.heat.cluster_get(request, cluster_id)
+    if cluster.stack_status.endswith('IN_PROGRESS'):
         raise Refused(_('The cluster is busy (%s): try again once it has '
-                        'settled.') % status)
+                        'settled.') % cluster.stack_status)
+    return cluster
 
 
 def start(request, cluster, unit, heal):
@@ -57,14 +61,17 @@ def start(request, cluster, unit, heal):
         raise Refused(_('A heal of unit %(unit)s is already running '
                         '(execution %(id)s).')
                       % {'unit': unit.name, 'id': running[0]['id']})
+    if not unit.server_id:
+        raise Refused(_('Unit %s has no server to heal.') % unit.name)
     user = request.user.username
     return api.mistral.execution_create(
         request, workflow, {
             'root_stack_id': cluster.id,
             'stack_id': unit.stack_id,
-            'resource': 'server',
+            'server_id': unit.server_id,
             'heal': heal,
             'scope': heal_scope(cluster),
+            'force': True,
             'reason': (_('Healed by %s in the dashboard') if heal else
                        _('Marked unhealthy by %s in the dashboard')) % user,
             'requested_by': user,
@@ -75,16 +82,29 @@ def start(request, cluster, unit, heal):
 
 def heal_cluster(request, cluster_id):
     """Update the cluster as it is, so that Heat replaces every unit
-    already marked unhealthy; refused while the cluster is busy."""
-    refuse_if_busy(request, cluster_id)
-    api.heat.stack_update_existing(request, cluster_id)
+    already marked unhealthy; refused while the cluster is busy.
+
+    An autoscaling group resizes itself to its desired capacity on every
+    update: the update names the size it has now, or it would undo every
+    scaling since the launch."""
+    cluster = refuse_if_busy(request, cluster_id)
+    parameters = {}
+    template = catalog.load().find(api.heat.template_id_of(cluster))
+    if template is not None and template.size_order:
+        parameters[template.size_parameter] = health.cluster_size(
+            api.heat.resources_list(request, cluster_id))
+    api.heat.stack_update_existing(request, cluster_id, parameters)
 
 
 def set_self_healing(request, cluster_id, enabled):
-    """Switch the units' event alarms on or off: off, a failed server is
-    reported but not healed. Aodh has no bulk update: one alarm at a time
-    would take long on a big cluster, so a few at once. Returns how many
-    alarms were switched."""
+    """Pause or resume: the cluster's healing state says so, and the
+    workflow refuses every heal that is not a person's while it is paused
+    (a queue message included). The units' event alarms are switched too,
+    so the page shows them paused. Aodh has no bulk update: one alarm at a
+    time would take long on a big cluster, so a few at once. Returns how
+    many alarms were switched."""
+    api.mistral.healing_state_set(
+        request, catalog.healing_state_name(cluster_id), paused=not enabled)
     alarm_ids = list(health.alarm_names(
         api.heat.resources_list(request, cluster_id)))
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:

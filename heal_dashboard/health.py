@@ -67,6 +67,10 @@ class ExecutionState:
     error: str
     requested_by: str
     heal: bool
+    # What the workflow did (replaced, marked, already healed, refused or
+    # failed) and why, in words; None while it runs.
+    outcome: str = None
+    cause: str = None
 
 
 @dataclasses.dataclass
@@ -98,8 +102,10 @@ def _get(item, key, default=None):
     return getattr(item, key, default)
 
 
-def _status(item):
+def resource_status(item):
+    """A stack's or a resource's status, whichever the item is."""
     return _get(item, 'stack_status') or _get(item, 'resource_status') or ''
+
 
 
 def unit_stacks(cluster, stacks):
@@ -127,7 +133,7 @@ def summarize_clusters(clusters, stacks, template_id_of):
             status_reason=_get(cluster, 'stack_status_reason'),
             created=_get(cluster, 'creation_time'),
             units=len([u for u in unit_stacks(cluster, stacks)
-                       if not _status(u).startswith('DELETE')]),
+                       if not resource_status(u).startswith('DELETE')]),
         )
         for cluster in clusters
     ]
@@ -147,7 +153,7 @@ def group_unit_resources(resources):
             name = _get(resource, 'resource_name')
             # While Heat replaces a resource, the old one (being deleted)
             # and its replacement are both listed: keep the replacement.
-            if name not in parts[unit] or _status(
+            if name not in parts[unit] or resource_status(
                     parts[unit][name]).startswith('DELETE'):
                 parts[unit][name] = resource
     return {name: (units[name], parts[name]) for name in units}
@@ -196,7 +202,7 @@ def queue_state(parts, queues):
     if queues is None or name not in queues:
         # Without Zaqar's word, Heat's: the trigger is the subscription.
         trigger = parts.get(TRIGGER)
-        return QueueState(name, subscribed=bool(trigger) and _status(
+        return QueueState(name, subscribed=bool(trigger) and resource_status(
             trigger) in ('CREATE_COMPLETE', 'UPDATE_COMPLETE'))
     info = queues[name]
     subscriptions = _get(info, 'subscriptions')
@@ -210,13 +216,22 @@ def queue_state(parts, queues):
 
 def execution_state(execution):
     params = _get(execution, 'input') or {}
+    # The output's word on who asked comes from the execution's own
+    # credentials; the input's is whatever the caller wrote.
+    output = _get(execution, 'output') or {}
+    if not isinstance(output, dict):
+        output = {}
+    state = _get(execution, 'state')
     return ExecutionState(
-        id=_get(execution, 'id'), state=_get(execution, 'state'),
+        id=_get(execution, 'id'), state=state,
         created=_get(execution, 'created_at'),
         updated=_get(execution, 'updated_at'),
         error=_get(execution, 'state_info'),
-        requested_by=params.get('requested_by'),
-        heal=params.get('heal'))
+        requested_by=output.get('requested_by') or params.get('requested_by'),
+        heal=params.get('heal'),
+        outcome=output.get('outcome') or (
+            'failed' if state == 'ERROR' else None),
+        cause=output.get('cause'))
 
 
 def executions_by_unit_stack(executions):
@@ -233,7 +248,7 @@ def executions_by_unit_stack(executions):
 def judge(unit_status, server_resource, server_status, alarms, queue,
           execution, server_known):
     """(health, reasons) of one unit from its joined state."""
-    server_resource_status = _status(server_resource) \
+    server_resource_status = resource_status(server_resource) \
         if server_resource else ''
     if (execution and execution.state == 'RUNNING') or any(
             status.endswith('IN_PROGRESS')
@@ -312,20 +327,20 @@ def units(resources, servers=None, alarms=None, queues=None,
             if server_resource else None
         server = (servers or {}).get(server_id)
         server_status = (_get(server, 'status') if servers is not None
-                         else _status(server_resource) or None)
+                         else resource_status(server_resource) or None)
         unit_alarms = alarm_states(parts, alarms)
         queue = queue_state(parts, queues)
         execution = latest.get(stack_id)
         health, reasons = judge(
-            _status(unit), server_resource, server_status, unit_alarms,
+            resource_status(unit), server_resource, server_status, unit_alarms,
             queue, execution, server_known=servers is not None)
         result.append(UnitHealth(
-            name=name, stack_id=stack_id, status=_status(unit),
+            name=name, stack_id=stack_id, status=resource_status(unit),
             status_reason=_get(unit, 'resource_status_reason'),
             server_id=server_id,
             server_name=_get(server, 'name') if server else None,
             server_status=server_status,
-            server_resource_status=_status(server_resource)
+            server_resource_status=resource_status(server_resource)
             if server_resource else None,
             alarms=unit_alarms, queue=queue, last_execution=execution,
             health=health, reasons=reasons, cluster_id=cluster_id))
@@ -359,7 +374,9 @@ def execution_history(executions, resources, tasks=None):
                                    params.get('stack_id') or '-'),
             'requested_by': state.requested_by or '-',
             'heal': state.heal,
-            'detail': state.error or params.get('reason') or '',
+            'outcome': state.outcome or '-',
+            'detail': state.cause or state.error or params.get('reason')
+            or '',
             'tasks': ', '.join(steps.get(state.id, ())) if tasks is not None
             else '?',
             'output': json.dumps(_get(execution, 'output'))
@@ -390,6 +407,14 @@ class Scaling:
     alarms: list     # (name, Aodh state or unknown / missing)
 
 
+def cluster_size(resources):
+    """How many units the cluster has now (those being deleted aside),
+    from its nested resource list."""
+    return len([unit for unit, _parts in group_unit_resources(
+        resources).values()
+        if not resource_status(unit).startswith('DELETE')])
+
+
 def scaling(resources, parameters, alarms):
     """An autoscaling cluster's size, scaling policies and their alarms,
     from the cluster's resources (top level and units), its parameters and
@@ -403,11 +428,11 @@ def scaling(resources, parameters, alarms):
         return _get(alarms.get(alarm_id), 'state') or 'missing'
 
     return Scaling(
-        current=len([u for u, _parts in group_unit_resources(
-            resources).values() if not _status(u).startswith('DELETE')]),
+        current=cluster_size(resources),
         minimum=parameters.get('min_size'),
         maximum=parameters.get('max_size'),
-        policies=sorted((_get(r, 'resource_name'), _status(r)) for r in top
+        policies=sorted((_get(r, 'resource_name'), resource_status(r))
+                        for r in top
                         if _get(r, 'resource_type') == SCALING_POLICY),
         alarms=sorted((_get(r, 'resource_name'), alarm_state(r)) for r in top
                       if _get(r, 'resource_type') == SCALING_ALARM))

@@ -1,15 +1,11 @@
 """Horizon's own test case with heal-dashboard's test data added."""
 
-import os
-
 from django.test.utils import override_settings
 from openstack_auth import policy as auth_policy
 from openstack_dashboard.test import helpers
 
-import heal_dashboard
+from heal_dashboard import policy_files
 from tests import test_data
-
-HEAL_CONF = os.path.join(os.path.dirname(heal_dashboard.__file__), 'conf')
 
 
 class HealTestsMixin:
@@ -62,23 +58,19 @@ class HealTestsMixin:
         self.service_catalog[:] = [s for s in self.service_catalog
                                    if s['type'] not in service_types]
 
-
 class TestCase(HealTestsMixin, helpers.TestCase):
     pass
 
-
 class APITestCase(HealTestsMixin, helpers.APITestCase):
     pass
-
 
 def enforce_policy(test_class):
     """Check the plugin's shipped policy files (the test settings switch
     policy checks off) for every test of the class."""
     wrapped = override_settings(
         POLICY_CHECK_FUNCTION='openstack_auth.policy.check',
-        POLICY_FILES={'heal': os.path.join(HEAL_CONF, 'heal_policy.yaml')},
-        DEFAULT_POLICY_FILES={'heal': os.path.join(
-            HEAL_CONF, 'default_policies', 'heal.yaml')},
+        POLICY_FILES={policy_files.SCOPE: policy_files.OVERRIDES},
+        DEFAULT_POLICY_FILES={policy_files.SCOPE: policy_files.DEFAULTS},
     )(test_class)
     original_setup = wrapped.setUp
 

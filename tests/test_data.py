@@ -13,7 +13,11 @@ BUILT = '2026-11-25T10:00:00Z'
 
 
 def stack(stack_id, name, status='CREATE_COMPLETE', parent=None, tags=None,
-          **extra):
+          project_id=PROJECT_ID, parameters=None, **extra):
+    """A stack as Heat shows it; a top-level one is, unless told, a
+    fixed-size cluster of the test user's project."""
+    if tags is None and parent is None:
+        tags = ['heal-dashboard', 'heal-template=fixed']
     info = {
         'id': stack_id,
         'stack_name': name,
@@ -23,7 +27,9 @@ def stack(stack_id, name, status='CREATE_COMPLETE', parent=None, tags=None,
         'updated_time': None,
         'parent': parent,
         'tags': tags,
-        'project': PROJECT_ID,
+        # Heat's pseudo parameter: the stack's own project.
+        'parameters': dict({'OS::project_id': project_id},
+                           **(parameters or {})),
         'description': 'A cluster',
     }
     info.update(extra)

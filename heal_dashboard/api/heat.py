@@ -4,6 +4,7 @@ import logging
 
 from heatclient import client as heat_client
 from heatclient import exc as heat_exc
+from horizon import exceptions as horizon_exceptions
 from horizon.utils.memoized import memoized
 
 from heal_dashboard.api import session
@@ -12,10 +13,12 @@ LOG = logging.getLogger(__name__)
 
 SERVICE_TYPE = 'orchestration'
 
-# Every stack the plugin launches carries this tag, and the template's id in a
-# second tag, so clusters are found by tag, never by name.
+# Every stack the plugin launches carries this tag, the template's id in a
+# second tag and its launch's own marker in a third, so clusters are found
+# by tag, never by name.
 CLUSTER_TAG = 'heal-dashboard'
 TEMPLATE_TAG_PREFIX = 'heal-template='
+LAUNCH_TAG_PREFIX = 'heal-launch='
 
 
 @memoized
@@ -52,6 +55,20 @@ def stack_get(request, stack_id):
     return heatclient(request).stacks.get(stack_id)
 
 
+def cluster_get(request, cluster_id):
+    """The cluster of that id in the user's project: a stack this plugin
+    launched (tagged) whose project (Heat's OS::project_id) is the one the
+    user is working in. Any other stack is NotFound, although Heat lets an
+    admin read every project's stacks by id."""
+    stack = stack_get(request, cluster_id)
+    project = (getattr(stack, 'parameters', None) or {}).get('OS::project_id')
+    if (CLUSTER_TAG not in (getattr(stack, 'tags', None) or ())
+            or project != request.user.project_id):
+        raise horizon_exceptions.NotFound(
+            'Stack %s is not a cluster of this project' % cluster_id)
+    return stack
+
+
 def resources_list(request, stack_id, nested_depth=2):
     """Every resource of a cluster down to its units' parts, in one call."""
     return list(heatclient(request).resources.list(
@@ -70,9 +87,11 @@ def template_validate(request, **spec):
     return heatclient(request).stacks.validate(**spec)
 
 
-def stack_create(request, name, template_id, **spec):
-    """Create a cluster stack tagged as ours; returns its id."""
-    tags = ','.join((CLUSTER_TAG, TEMPLATE_TAG_PREFIX + template_id))
+def stack_create(request, name, template_id, launch_id, **spec):
+    """Create a cluster stack tagged as ours, and as made by this launch
+    (`launch_id`, unique to it); returns its id."""
+    tags = ','.join((CLUSTER_TAG, TEMPLATE_TAG_PREFIX + template_id,
+                     LAUNCH_TAG_PREFIX + launch_id))
     created = heatclient(request).stacks.create(
         stack_name=name, tags=tags, **spec)
     return created['stack']['id']
@@ -87,28 +106,29 @@ def is_conflict(error):
     return isinstance(error, heat_exc.HTTPConflict)
 
 
-def delete_orphan(request, name):
+def delete_orphan(request, launch_id):
     """Delete the cluster a failed create call may have left behind.
 
     A create whose answer was lost (a timeout, a dropped connection) may
-    still have made the stack. Heat names are unique per project and the
-    create was not refused as a duplicate, so a cluster of that name now is
-    that call's.
+    still have made the stack, or may have been refused: a cluster of the
+    same name may be another, older one. Only a stack carrying this
+    launch's own marker is this call's.
     """
     client = heatclient(request)
     try:
-        for stack in client.stacks.list(filters={'name': name},
-                                        tags=CLUSTER_TAG):
+        for stack in client.stacks.list(tags=','.join((
+                CLUSTER_TAG, LAUNCH_TAG_PREFIX + launch_id))):
             client.stacks.delete(stack.id)
     except Exception:
-        LOG.exception('Could not delete the stack a failed launch of %s '
-                      'may have left', name)
+        LOG.exception('Could not delete the stack launch %s may have left',
+                      launch_id)
 
 
-def stack_update_existing(request, stack_id):
-    """Update the cluster with its own template and parameters: Heat
-    replaces every resource marked unhealthy."""
-    heatclient(request).stacks.update(stack_id, existing=True)
+def stack_update_existing(request, stack_id, parameters=None):
+    """Update the cluster with its own template and parameters (and these,
+    changed): Heat replaces every resource marked unhealthy."""
+    heatclient(request).stacks.update(stack_id, existing=True,
+                                      parameters=parameters or {})
 
 
 def resource_signal(request, stack_id, resource_name):

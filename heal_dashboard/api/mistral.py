@@ -3,6 +3,7 @@
 import json
 
 from horizon.utils.memoized import memoized
+from mistralclient.api import base as mistral_exc
 from mistralclient.api import client as mistral_client
 
 from heal_dashboard.api import session
@@ -62,3 +63,16 @@ def execution_create(request, workflow_name, workflow_input, description):
         workflow_name, workflow_input=workflow_input,
         description=description)
     return execution.id
+
+
+def healing_state_set(request, name, **variables):
+    """Write a cluster's healing state (its Mistral environment, which the
+    healing workflow reads first), creating it the first time."""
+    environments = mistralclient(request).environments
+    try:
+        environments.update(name=name, variables=variables)
+    except mistral_exc.APIException as error:
+        if error.error_code != 404:
+            raise
+        environments.create(name=name, variables=variables,
+                            description='heal-dashboard: healing state')

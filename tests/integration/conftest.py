@@ -112,7 +112,7 @@ def launched_cluster(request, size=3, stand_ins=False):
         cluster_size=size, alarm_cache_seconds=0)
     name = 'it-%s' % uuid.uuid4().hex[:8]
     cluster_id = api.heat.stack_create(request, name, fixed.id,
-                                       timeout_mins=10,
+                                       uuid.uuid4().hex, timeout_mins=10,
                                        disable_rollback=True, **spec)
     try:
         cluster = wait_for(lambda: settled(request, cluster_id), 180,

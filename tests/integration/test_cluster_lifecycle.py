@@ -2,8 +2,11 @@
 plugin's own api layer and catalog."""
 
 import time
+import uuid
 
 import pytest
+from heatclient import exc as heat_exc
+from keystoneauth1 import exceptions as ks_exc
 from openstack_dashboard.api import base
 
 from devcloud import inject
@@ -15,6 +18,7 @@ from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import available
 from tests.integration.conftest import unit_servers
+from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
 
@@ -60,8 +64,13 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
                 api.heat.stack_get(request, cluster.id).outputs
                 if o['output_key'] == 'healing_workflow'][0]
     assert workflow == catalog.workflow_name(cluster.id)
-    executions = api.mistral.executions_list(request, workflow)
-    assert [e['state'] for e in executions] == ['SUCCESS']
+    # It ends once the unit's update has settled, just after the new
+    # server is in place.
+    executions = wait_for(lambda: [
+        e for e in api.mistral.executions_list(request, workflow)
+        if e['state'] in ('SUCCESS', 'ERROR')], 30, what='the heal to end')
+    assert [(e['state'], e['output']['outcome']) for e in executions] == [
+        ('SUCCESS', 'replaced')]
     # The unit's timeline tells the whole story.
     story = cluster_state.fetch_timeline(request, cluster.id, '1')
     assert {'Aodh', 'Zaqar', 'Mistral', 'Heat'} <= {
@@ -77,3 +86,54 @@ def test_the_launch_form_stands_in_for_what_the_cloud_lacks(demo_request):
         available(demo_request))]
     assert stood_in == (['load-balancer'] if has_compute
                         else ['compute', 'load-balancer'])
+
+
+def lost_answer(request):
+    """Heat's create, whose answer never reaches the caller: the request is
+    sent and Heat acts on it (creates, or refuses a taken name), then the
+    connection drops, as a timeout would."""
+    client = api.heat.heatclient(request)
+    real_create = client.stacks.create
+
+    def create(**kwargs):
+        try:
+            real_create(**kwargs)
+        except Exception:
+            pass
+        raise ks_exc.ConnectTimeout('the answer was lost')
+    return create
+
+
+def test_a_lost_create_answer_deletes_only_what_that_launch_made(
+        cluster_of_3, monkeypatch):
+    request, older = cluster_of_3
+    fixed = BUNDLED.get('fixed')
+    spec = BUNDLED.launch_spec(fixed, set())
+    spec['parameters'] = {'cluster_size': 1, 'alarm_cache_seconds': 0}
+    monkeypatch.setattr(api.heat.heatclient(request).stacks, 'create',
+                        lost_answer(request))
+
+    # The same name as the older cluster: Heat refused it, unheard.
+    same_name = uuid.uuid4().hex
+    with pytest.raises(ks_exc.ConnectTimeout):
+        api.heat.stack_create(request, older.stack_name, fixed.id, same_name,
+                              **spec)
+    api.heat.delete_orphan(request, same_name)
+    assert api.heat.stack_get(request, older.id).stack_status == \
+        'CREATE_COMPLETE'
+
+    # A new name: Heat made the stack, unheard; the clean-up deletes it.
+    made = uuid.uuid4().hex
+    name = 'it-lost-%s' % made[:8]
+    with pytest.raises(ks_exc.ConnectTimeout):
+        api.heat.stack_create(request, name, fixed.id, made, **spec)
+    assert api.heat.stack_get(request, name).stack_status.startswith(
+        'CREATE')
+    api.heat.delete_orphan(request, made)
+    try:
+        status = api.heat.stack_get(request, name).stack_status
+    except heat_exc.HTTPNotFound:
+        status = 'DELETE_COMPLETE'
+    assert status.startswith('DELETE'), status
+    assert api.heat.stack_get(request, older.id).stack_status == \
+        'CREATE_COMPLETE'

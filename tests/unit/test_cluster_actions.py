@@ -12,6 +12,7 @@ MOCKS = {
     api.heat: ['clusters_list', 'nested_stacks_list', 'stack_get',
                'stack_update_existing', 'resources_list', 'resource_signal'],
     api.aodh: ['alarm_set_enabled'],
+    api.mistral: ['healing_state_set'],
 }
 
 
@@ -33,7 +34,23 @@ class ClusterActionTests(heal_helpers.TestCase):
         res = self.post('heal_cluster')
         self.assertRedirectsNoFollow(res, INDEX_URL)
         self.mock_stack_update_existing.assert_called_once_with(
-            helpers.IsHttpRequest(), 'c1')
+            helpers.IsHttpRequest(), 'c1', {})
+
+    @helpers.create_mocks(MOCKS)
+    def test_heal_cluster_keeps_an_autoscaling_clusters_current_size(self):
+        # Launched with 2, scaled out to 3 since: an update that re-applied
+        # desired_size would shrink it back.
+        self.list_clusters()
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'auto', tags=['heal-dashboard', 'heal-template=autoscaling'],
+            parameters={'desired_size': '2'})
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            *[test_data.unit_resources(i) for i in range(3)])
+
+        self.post('heal_cluster')
+
+        self.mock_stack_update_existing.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1', {'desired_size': 3})
 
     @helpers.create_mocks(MOCKS)
     def test_heal_cluster_is_refused_while_heat_is_busy(self):
@@ -43,19 +60,25 @@ class ClusterActionTests(heal_helpers.TestCase):
         self.assertMessageCount(warning=1, error=1)
 
     @helpers.create_mocks(MOCKS)
-    def test_pause_and_resume_switch_every_units_alarms(self):
+    def test_pause_and_resume_set_the_healing_state_and_the_alarms(self):
         self.list_clusters()
         self.mock_resources_list.return_value = test_data.cluster_resources(
             test_data.unit_resources(0), test_data.unit_resources(1))
 
         self.post('pause')
+        # What the workflow reads before it heals anything.
+        self.mock_healing_state_set.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-c1', paused=True)
         switched = {(c.args[1], c.args[2]) for c in
                     self.mock_alarm_set_enabled.call_args_list}
         self.assertEqual(6, len(switched))
         self.assertEqual({False}, {enabled for _id, enabled in switched})
 
         self.mock_alarm_set_enabled.reset_mock()
+        self.mock_healing_state_set.reset_mock()
         self.post('resume')
+        self.mock_healing_state_set.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-c1', paused=False)
         self.assertEqual(
             {True}, {c.args[2] for c in
                      self.mock_alarm_set_enabled.call_args_list})

@@ -352,3 +352,34 @@ class ExecutionsTabTests(heal_helpers.TestCase):
             helpers.IsHttpRequest(), 'heal-c1')
         self.mock_tasks_list.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-c1')
+
+
+class OtherStacksTests(heal_helpers.TestCase):
+    """Heat lets an admin read any project's stack by id: the cluster pages
+    open only the user's own project's clusters."""
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_another_projects_cluster_is_not_shown(self):
+        self.mock_cluster(2)
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'theirs', project_id='another-project')
+
+        res = self.client.get(detail_url(), {'tab': 'cluster_details__units'})
+
+        self.assertRedirectsNoFollow(
+            res, reverse('horizon:project:heal_clusters:index'))
+        timeline = self.client.get(reverse(
+            'horizon:project:heal_clusters:unit', args=['c1', '0']))
+        self.assertEqual(302, timeline.status_code)
+        self.assertNotIn(b'theirs', timeline.content)
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_a_stack_the_plugin_did_not_launch_is_not_a_cluster(self):
+        self.mock_cluster(2)
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'plain', tags=['something-else'])
+
+        res = self.client.get(detail_url(), {'tab': 'cluster_details__units'})
+
+        self.assertRedirectsNoFollow(
+            res, reverse('horizon:project:heal_clusters:index'))

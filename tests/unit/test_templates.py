@@ -105,31 +105,85 @@ def test_every_resource_type_is_known():
             assert target.startswith('standin/') and target in FILES
 
 
+WORKFLOW = FILES['healing_workflow.yaml']['resources']['workflow'][
+    'properties']
+TASKS = {t['name']: t for t in WORKFLOW['tasks']}
+TRANSITIONS = ('on_success', 'on_error', 'on_complete')
+
+
+def successors(task, skip=()):
+    for key in TRANSITIONS:
+        for target in task.get(key, []):
+            name = target if isinstance(target, str) else next(iter(target))
+            if name not in skip:
+                yield name
+
+
+def reachable(start='read_message', skip=()):
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name not in seen and name not in skip:
+            seen.add(name)
+            todo.extend(successors(TASKS[name], skip))
+    return seen
+
+
 def test_the_healing_workflow_is_one_valid_graph():
-    workflow = FILES['healing_workflow.yaml']['resources']['workflow']
-    props = workflow['properties']
-    tasks = {t['name']: t for t in props['tasks']}
-    assert len(tasks) == len(props['tasks'])
-    for task in tasks.values():
-        for key in ('on_success', 'on_error', 'on_complete'):
-            for target in task.get(key, []):
-                name = (target if isinstance(target, str)
-                        else next(iter(target)))
-                assert name in tasks, (task['name'], name)
-        assert task['action'] in ('std.noop', 'std.fail',
-                                  'heat.resources_mark_unhealthy',
-                                  'heat.stacks_update')
+    assert len(TASKS) == len(WORKFLOW['tasks'])
+    for task in TASKS.values():
+        for name in successors(task):
+            assert name in TASKS, (task['name'], name)
+        assert task['action'].split('.')[0] in ('std', 'heat', 'nova',
+                                                'mistral'), task['action']
+    assert reachable() == set(TASKS)
     # The input contract both the trigger and the dashboard use.
-    assert set(props['input']) == {'root_stack_id', 'stack_id', 'resource',
-                                   'heal', 'scope', 'reason', 'requested_by'}
-    assert tasks['update_cluster']['input'] == {
+    assert set(WORKFLOW['input']) == {
+        'root_stack_id', 'stack_id', 'server_id', 'heal', 'scope', 'force',
+        'reason', 'requested_by'}
+    assert TASKS['update_cluster']['input'] == {
         'stack_id': '<% $.root_stack_id %>', 'existing': True}
-    assert tasks['update_unit']['input'] == {
+    assert TASKS['update_unit']['input'] == {
         'stack_id': '<% $.stack_id %>', 'existing': True}
     # Mark-only stops after marking; heal goes on to one update, by scope.
-    assert tasks['mark_unhealthy']['on_success'] == [
+    assert TASKS['mark']['on_success'] == [
         {'update_unit': "<% $.heal and $.scope = 'unit' %>"},
-        {'update_cluster': "<% $.heal and $.scope != 'unit' %>"}]
+        {'update_cluster': "<% $.heal and $.scope != 'unit' %>"},
+        {'release': '<% not $.heal %>'}]
+
+
+def test_nothing_is_marked_or_updated_without_the_units_lease():
+    acting = {'mark', 'update_unit', 'update_cluster'}
+    assert acting <= reachable()
+    assert not acting & reachable(skip={'acquire'})
+    # ... nor without a fresh look at the unit's current server.
+    assert not acting & reachable(skip={'current_server'})
+    # An update never leads to another update without that look.
+    for update in ('update_unit', 'update_cluster'):
+        after = reachable(update, skip={'current_server'}) - {update}
+        assert not after & {'update_unit', 'update_cluster', 'mark'}
+
+
+def test_every_path_that_took_the_lease_gives_it_back():
+    after_lease = reachable('current_server')
+    ends = {name for name in after_lease
+            if not list(successors(TASKS[name]))}
+    assert ends == {'failed'} or ends <= {'failed', 'release'}
+    for name in after_lease - {'release', 'failed'}:
+        assert 'release' in reachable(name), name
+
+
+def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
+    # Without the checks of Nova and Aodh, only the forced route (a
+    # person's, allowed by role) reaches the lease.
+    unchecked = reachable(skip={'check_server', 'check_alarm'})
+    assert 'acquire' in unchecked
+    [forced] = [t for t in TASKS['route']['on_success']
+                if next(iter(t)) == 'acquire']
+    assert forced == {'acquire': '<% $.force %>'}
+    # The route is reached only by callers who are allowed or not forcing.
+    assert TASKS['identify']['on_success'][0] == {
+        'refuse_not_allowed': '<% $.force and not $.allowed %>'}
 
 
 @pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)
@@ -137,6 +191,10 @@ def test_each_cluster_tells_its_units_the_heal_scope(template):
     units = FILES[template.template]['resources']['units']['properties']
     definition = units.get('resource_def') or units['resource']
     assert definition['properties']['heal_scope'] == template.heal_scope
+    # A heal never updates the cluster: that would re-apply the launch's
+    # size (an autoscaling group resizes to desired_capacity on every
+    # update) and walk every unit.
+    assert template.heal_scope == 'unit'
 
 
 def test_each_units_trigger_starts_the_clusters_workflow_for_itself():
@@ -163,7 +221,9 @@ def test_manifest_entries_match_their_templates(template):
     assert template.size_parameter in params
     assert set(template.choices) <= set(params)
     assert set(template.size_order) <= set(params)
-    assert set(STANDIN_ENV['parameter_defaults']) <= set(template.choices)
+    # What the stand-ins supply of the form's parameters, it would choose.
+    assert set(STANDIN_ENV['parameter_defaults']) & set(params) <= set(
+        template.choices)
     assert os.path.exists(os.path.join(catalog.TEMPLATES_DIR,
                                        template.template))
 

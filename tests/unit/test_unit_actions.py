@@ -1,8 +1,11 @@
 """Mark unhealthy and Heal: the cluster's own healing workflow, started
 through Mistral, refused by the services' state while a heal is on."""
 
+from django.apps import apps
+from django.test.utils import override_settings
 from django.urls import reverse
 from keystoneauth1 import exceptions as ks_exc
+from openstack_auth import policy as auth_policy
 from openstack_dashboard.test import helpers
 
 from heal_dashboard import api
@@ -52,7 +55,9 @@ class UnitActionTests(heal_helpers.TestCase):
         [workflow_input] = self.started()
         self.assertEqual({
             'root_stack_id': 'c1', 'stack_id': 'unit-1',
-            'resource': 'server', 'heal': True, 'scope': 'unit',
+            # The server the page showed, forced: a person's heal.
+            'server_id': 'server-1', 'force': True,
+            'heal': True, 'scope': 'unit',
             'reason': 'Healed by test_user in the dashboard',
             'requested_by': 'test_user'}, workflow_input)
         args = self.mock_execution_create.call_args.args
@@ -124,6 +129,19 @@ class UnitActionTests(heal_helpers.TestCase):
         self.assertMessageCount(error=1)
 
     @helpers.create_mocks(ACTION_MOCKS)
+    def test_an_unhealthy_unit_can_be_healed_or_marked_by_hand(self):
+        # Marked by Heat (e.g. while the cluster was paused): unhealthy,
+        # waiting for a person.
+        self.mock_cluster(2, unit1=test_data.unit_resources(
+            1, server_status='CHECK_FAILED', reason='marked'))
+
+        res = self.client.get(detail_url(),
+                              {'tab': 'cluster_details__units'})
+
+        self.assertContains(res, 'units__heal__1')
+        self.assertContains(res, 'units__mark_unhealthy__1')
+
+    @helpers.create_mocks(ACTION_MOCKS)
     def test_units_being_healed_offer_no_action(self):
         self.set_cluster(executions=[test_data.execution(0, 'RUNNING')])
 
@@ -157,6 +175,28 @@ class UnitActionPolicyTests(heal_helpers.TestCase):
                               {'tab': 'cluster_details__units'})
         self.assertContains(res, 'Heal Unit')
         self.assertContains(res, 'Mark Unhealthy')
+
+
+class PolicyWithoutTheSnippetTests(heal_helpers.TestCase):
+    """A Horizon whose settings never named the plugin's policy files
+    (Horizon allows every action of a scope it has no rules for)."""
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_the_plugins_rules_still_apply(self):
+        with override_settings(
+                POLICY_CHECK_FUNCTION='openstack_auth.policy.check',
+                POLICY_FILES={}, DEFAULT_POLICY_FILES={}):
+            apps.get_app_config('heal_dashboard').ready()
+            auth_policy.reset()
+            self.mock_cluster(2)
+            self.set_roles('reader')
+
+            res = self.client.get(detail_url(),
+                                  {'tab': 'cluster_details__units'})
+            self.assertNotContains(res, 'Heal Unit')
+            post_action(self, 'heal', '0')
+            self.mock_execution_create.assert_not_called()
+        auth_policy.reset()
 
 
 class CsrfTests(heal_helpers.TestCase):

@@ -1,4 +1,5 @@
 import logging
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -189,16 +190,18 @@ class LaunchClusterForm(forms.SelfHandlingForm):
         except heal_exceptions.RECOVERABLE as error:
             self.api_error(_('Heat rejected the parameters: %s') % error)
             return False
+        # This launch's own marker: what a lost answer's clean-up deletes.
+        launch_id = uuid.uuid4().hex
         try:
             cluster_id = api.heat.stack_create(
-                request, data['name'], self.template.id,
+                request, data['name'], self.template.id, launch_id,
                 timeout_mins=data['timeout_mins'], disable_rollback=False,
                 **spec)
         except Exception as error:
             if api.heat.is_conflict(error):
                 self.add_error('name', _('A stack with this name exists.'))
                 return False
-            api.heat.delete_orphan(request, data['name'])
+            api.heat.delete_orphan(request, launch_id)
             exceptions.handle(request, _('Unable to launch the cluster.'))
             return False
         messages.success(request, _('Launching cluster "%s".') % data['name'])

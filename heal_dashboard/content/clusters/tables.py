@@ -180,7 +180,7 @@ class UpdateClusterRow(tables.Row):
     def get_data(self, request, cluster_id):
         # A cluster that is gone answers 404, and the browser drops its row.
         try:
-            cluster = api.heat.stack_get(request, cluster_id)
+            cluster = api.heat.cluster_get(request, cluster_id)
         except heal_exceptions.NOT_FOUND as error:
             raise exceptions.NotFound() from error
         if cluster.stack_status == 'DELETE_COMPLETE':
@@ -296,7 +296,7 @@ def execution_cell(unit):
         return _('none yet')
     return format_html(
         '{}<br><small class="text-muted">{} ({})</small>{}',
-        execution.state, execution.created or '',
+        execution.outcome or execution.state, execution.created or '',
         execution.requested_by or '-',
         format_html('<br><small class="text-danger">{}</small>',
                     execution.error) if execution.state == 'ERROR' else '')
@@ -308,7 +308,9 @@ class UnitAction(tables.BatchAction):
     heal = None  # mark and replace (True) or mark only (False)
 
     def allowed(self, request, unit=None):
-        return unit is None or unit.settled
+        # An unhealthy unit (a failed server, a paused cluster) is exactly
+        # what a person may heal by hand; only a running heal waits.
+        return unit is None or unit.health != health.HEALING
 
     def _allowed(self, request, datum=None):
         # The policy rules look at the user, not the unit: check them once
@@ -521,8 +523,9 @@ class ExecutionsTable(tables.DataTable):
                                  verbose_name=_('Requested By'))
     action = tables.Column(execution_action, verbose_name=_('Action'))
     state = tables.Column('state', verbose_name=_('State'))
+    outcome = tables.Column('outcome', verbose_name=_('Outcome'))
     tasks = tables.WrappingColumn('tasks', verbose_name=_('Tasks'))
-    detail = tables.WrappingColumn('detail', verbose_name=_('Reason / Error'))
+    detail = tables.WrappingColumn('detail', verbose_name=_('Cause / Error'))
     output = tables.WrappingColumn('output', verbose_name=_('Output'))
 
     def get_object_id(self, execution):

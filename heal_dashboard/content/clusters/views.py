@@ -47,8 +47,8 @@ class IndexView(tables.DataTableView):
 
     def get_data(self):
         try:
-            clusters = api.heat.clusters_list(self.request)
-            stacks = api.heat.nested_stacks_list(self.request)
+            clusters, stacks = cluster_state.clusters_and_stacks(
+                self.request)
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the clusters.'))

@@ -1,0 +1,244 @@
+"""Trust: a heal happens when, and only when, a unit's server really failed,
+once per failure, and only because someone allowed asked. On real servers
+(Nova's fake driver), as the demo user unless said; every path that starts
+the healing workflow (a queue message, a direct execution, a click, an
+alarm) is treated as untrusted input, and the workflow decides."""
+
+import concurrent.futures
+import threading
+import uuid
+
+import pytest
+from mistralclient.api import client as mistral_client
+from novaclient import client as nova_client
+from zaqarclient.queues.v2 import client as zaqar_client
+
+from devcloud import bootstrap
+from devcloud import layout
+from heal_dashboard import api
+from heal_dashboard import catalog
+from heal_dashboard import cluster_state
+from heal_dashboard import healing
+from tests.integration.conftest import unit_servers
+from tests.integration.conftest import wait_for
+from tests.integration.conftest import wait_until_replaced
+
+FINISHED = ('SUCCESS', 'ERROR', 'CANCELLED')
+
+
+@pytest.fixture(scope='module', autouse=True)
+def reader():
+    """demo-reader: only the reader role in project demo (made on the
+    first start; made here too for clouds that began without it)."""
+    bootstrap.add_reader(bootstrap.admin_client())
+    return layout.READER
+
+
+def unit_of(request, cluster_id, name):
+    [unit] = [u for u in cluster_state.fetch(request, cluster_id).units
+              if u.name == name]
+    return unit
+
+
+def executions_of(request, cluster_id, stack_id):
+    return [e for e in api.mistral.executions_list(
+        request, catalog.workflow_name(cluster_id))
+        if e['input'].get('stack_id') == stack_id]
+
+
+def new_outcomes(request, cluster_id, stack_id, seen, count, timeout=90):
+    """The outputs of the unit's executions not in `seen`, once `count` of
+    them have started and all have finished."""
+    def finished():
+        new = [e for e in executions_of(request, cluster_id, stack_id)
+               if e['id'] not in seen]
+        if len(new) >= count and all(e['state'] in FINISHED for e in new):
+            return new
+        return None
+    executions = wait_for(finished, timeout, what='%d executions' % count)
+    for execution in executions:
+        assert execution['state'] == 'SUCCESS', execution['state_info']
+    return [e['output'] for e in executions]
+
+
+def seen_ids(request, cluster_id, stack_id):
+    return {e['id'] for e in executions_of(request, cluster_id, stack_id)}
+
+
+def nova(user=layout.DEMO):
+    return nova_client.Client('2.1', session=layout.session_for(user))
+
+
+def post(user, queue_name, *bodies):
+    zaqar = zaqar_client.Client(session=layout.session_for(user),
+                                conf={'client_uuid': str(uuid.uuid4())})
+    zaqar.queue(queue_name, auto_create=False).post(
+        [{'body': body, 'ttl': 300} for body in bodies])
+
+
+def alarm_message(alarm_id, server_id):
+    """A message of the shape Aodh's Zaqar notifier posts."""
+    return {'alarm_id': alarm_id, 'reason': 'an event hit the query',
+            'reason_data': {'type': 'event', 'event': {
+                'event_type': 'compute.instance.delete.end',
+                'traits': [['instance_id', 1, server_id]]}}}
+
+
+def test_a_reader_posting_to_a_units_queue_replaces_nothing(real_cluster):
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    unit = unit_of(request, cluster.id, '1')
+    seen = seen_ids(request, cluster.id, unit.stack_id)
+    post(layout.READER, unit.queue.name,
+         # What the issue's reader sent: no server at all.
+         {'reason': 'a reader says so'},
+         # An alarm's shape, naming the unit's healthy server.
+         alarm_message(unit.alarms[0].alarm_id, before['1']))
+
+    outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 2)
+
+    assert sorted(o['outcome'] for o in outputs) == ['refused', 'refused']
+    assert sorted(o['cause'] for o in outputs) == [
+        'Nova: server %s is ACTIVE' % before['1'],
+        'the message names no server']
+    assert unit_servers(request, cluster.id) == before
+
+
+def test_a_reader_starting_the_workflow_directly_replaces_nothing(
+        real_cluster):
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    unit = unit_of(request, cluster.id, '1')
+    seen = seen_ids(request, cluster.id, unit.stack_id)
+    mistral = mistral_client.client(
+        session=layout.session_for(layout.READER))
+    # Mistral lets any role of the project start an execution: with the
+    # dashboard's own input (a person's heal), and as an alarm would.
+    for force in (True, False):
+        mistral.executions.create(
+            catalog.workflow_name(cluster.id), workflow_input={
+                'root_stack_id': cluster.id, 'stack_id': unit.stack_id,
+                'server_id': before['1'], 'heal': True, 'scope': 'unit',
+                'force': force, 'reason': 'a reader',
+                'requested_by': 'demo'})
+
+    outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 2)
+
+    assert {o['outcome'] for o in outputs} == {'refused'}
+    causes = sorted(o['cause'] for o in outputs)
+    assert causes[0] == 'Nova: server %s is ACTIVE' % before['1']
+    assert causes[1].startswith('demo-reader may not heal')
+    assert unit_servers(request, cluster.id) == before
+
+
+def test_one_deleted_server_is_replaced_once(real_cluster):
+    """Nova sends delete.start and delete.end: two alarms, two executions;
+    one replaces, the other finds the server replaced."""
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    unit = unit_of(request, cluster.id, '0')
+    seen = seen_ids(request, cluster.id, unit.stack_id)
+
+    nova().servers.delete(before['0'])
+
+    after = wait_until_replaced(request, cluster.id, '0', before['0'],
+                                timeout=90)
+    outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 2)
+    assert sorted(o['outcome'] for o in outputs) == [
+        'already healed', 'replaced']
+    [replaced] = [o for o in outputs if o['outcome'] == 'replaced']
+    assert replaced['server'] == before['0']
+    assert replaced['new_server'] == after['0']
+    assert replaced['requested_by'] == 'alarm'
+    assert {u: s for u, s in after.items() if u != '0'} == {
+        u: s for u, s in before.items() if u != '0'}
+
+    # The alarm's message again, late (a redelivery, a replay): Nova says
+    # the server is gone, but it is no longer the unit's.
+    seen = seen_ids(request, cluster.id, unit.stack_id)
+    post(layout.DEMO, unit.queue.name, alarm_message(
+        unit.alarms[0].alarm_id, before['0']))
+    [late] = new_outcomes(request, cluster.id, unit.stack_id, seen, 1)
+    assert late['outcome'] == 'already healed'
+    assert unit_servers(request, cluster.id) == after
+
+
+def race(*calls):
+    """Run the calls at the same moment, each in a thread of its own."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        return call()
+    with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
+        return [f.result() for f in [pool.submit(run, c) for c in calls]]
+
+
+def dashboard_heal(request, cluster_id, unit):
+    """What a Heal click starts, past the dashboard's own refusals (two
+    workers may both pass them at once)."""
+    return api.mistral.execution_create(
+        request, catalog.workflow_name(cluster_id), {
+            'root_stack_id': cluster_id, 'stack_id': unit.stack_id,
+            'server_id': unit.server_id, 'heal': True, 'scope': 'unit',
+            'force': True, 'reason': 'a click', 'requested_by': 'demo'},
+        description='test: a click')
+
+
+def test_two_heals_at_once_replace_the_unit_once(real_cluster):
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    unit = unit_of(request, cluster.id, '2')
+    seen = seen_ids(request, cluster.id, unit.stack_id)
+
+    race(lambda: dashboard_heal(request, cluster.id, unit),
+         lambda: dashboard_heal(request, cluster.id, unit))
+
+    outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 2)
+    assert sorted(o['outcome'] for o in outputs) == [
+        'already healed', 'replaced']
+    after = unit_servers(request, cluster.id)
+    assert after['2'] != before['2']
+    assert nova().servers.get(after['2']).status == 'ACTIVE'
+
+
+def test_an_alarm_and_a_click_racing_replace_the_unit_once(real_cluster):
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    unit = unit_of(request, cluster.id, '2')
+    seen = seen_ids(request, cluster.id, unit.stack_id)
+
+    race(lambda: nova(layout.ADMIN).servers.reset_state(before['2'],
+                                                       'error'),
+         lambda: dashboard_heal(request, cluster.id, unit))
+
+    wait_until_replaced(request, cluster.id, '2', before['2'], timeout=90)
+    outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 2)
+    assert sorted(o['outcome'] for o in outputs) == [
+        'already healed', 'replaced']
+
+
+def test_paused_nothing_heals_by_itself_and_a_person_still_can(
+        real_cluster):
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    unit = unit_of(request, cluster.id, '1')
+    api.mistral.healing_state_set(
+        request, catalog.healing_state_name(cluster.id), paused=True)
+    try:
+        seen = seen_ids(request, cluster.id, unit.stack_id)
+        nova().servers.stop(before['1'])
+        # The alarm fires (the pause leaves the alarms alone here) and the
+        # workflow refuses.
+        [refused] = new_outcomes(request, cluster.id, unit.stack_id, seen, 1)
+        assert refused['outcome'] == 'refused'
+        assert refused['cause'] == 'self-healing of the cluster is paused'
+        assert unit_servers(request, cluster.id) == before
+
+        healing.start(request, cluster, unit_of(request, cluster.id, '1'),
+                      heal=True)
+        wait_until_replaced(request, cluster.id, '1', before['1'],
+                            timeout=90)
+    finally:
+        api.mistral.healing_state_set(
+            request, catalog.healing_state_name(cluster.id), paused=False)
