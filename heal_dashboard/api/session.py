@@ -4,16 +4,26 @@ Every client of this plugin talks to its service with the user's token and the
 endpoint the service catalog gives for the user's region and the configured
 interface (OPENSTACK_ENDPOINT_TYPE, falling back to SECONDARY_ENDPOINT_TYPE),
 over TLS verified as OPENSTACK_SSL_NO_VERIFY / OPENSTACK_SSL_CACERT say.
+
+One time budget per request, not per call: every call a page makes, to any
+service, gets what is left of HEAL_DASHBOARD_API_TIMEOUT since the page's
+first call, so a page whose services hang answers within about that time,
+however many rounds of calls it makes.
 """
+
+import time
 
 from django.conf import settings
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base
 
-# Seconds before a call to a service gives up: a slow service degrades the
-# page instead of hanging it.
+# Seconds a page's calls may take in all: a slow service degrades the page
+# instead of hanging it.
 DEFAULT_TIMEOUT = 10
+# A call made once the budget is spent still gets this long (it fails fast
+# rather than not being tried).
+LAST_CALL_SECONDS = 0.5
 
 
 def verify():
@@ -26,6 +36,35 @@ def timeout():
     return getattr(settings, 'HEAL_DASHBOARD_API_TIMEOUT', DEFAULT_TIMEOUT)
 
 
+def deadline(request):
+    """When the request's time budget ends (set by its first call)."""
+    if getattr(request, 'heal_deadline', None) is None:
+        request.heal_deadline = time.monotonic() + timeout()
+    return request.heal_deadline
+
+
+def remaining(request):
+    """Seconds left of the request's budget for the next call."""
+    return max(LAST_CALL_SECONDS, deadline(request) - time.monotonic())
+
+
+class BudgetedSession(ks_session.Session):
+    """A session whose every call gets what is left of its request's
+    budget (keystoneauth applies `timeout` to each call)."""
+
+    def __init__(self, request, **kwargs):
+        self._request = request
+        super().__init__(**kwargs)
+
+    @property
+    def timeout(self):
+        return remaining(self._request)
+
+    @timeout.setter
+    def timeout(self, _value):
+        pass  # the budget decides
+
+
 def endpoint(request, service_type):
     """The catalog's URL for the service; ServiceCatalogException if none."""
     return base.url_for(request, service_type)
@@ -35,4 +74,5 @@ def for_service(request, service_type):
     """A session that sends the user's token to the service's endpoint."""
     auth = token_endpoint.Token(endpoint(request, service_type),
                                 request.user.token.id)
-    return ks_session.Session(auth=auth, verify=verify(), timeout=timeout())
+    deadline(request)
+    return BudgetedSession(request, auth=auth, verify=verify())

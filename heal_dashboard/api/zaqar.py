@@ -1,17 +1,48 @@
 """Zaqar: the units' queues and their subscriptions."""
 
 from horizon.utils.memoized import memoized
-from zaqarclient.queues import client as zaqar_client
+from requests import adapters
+from zaqarclient.queues.v2 import client as zaqar_v2
 
 from heal_dashboard.api import session
 
 SERVICE_TYPE = 'messaging'
 
 
+class _BudgetAdapter(adapters.HTTPAdapter):
+    """Gives each call what is left of the request's time budget."""
+
+    def __init__(self, request):
+        super().__init__()
+        self._request = request
+
+    def send(self, prepared, **kwargs):
+        if kwargs.get('timeout') is None:
+            kwargs['timeout'] = session.remaining(self._request)
+        return super().send(prepared, **kwargs)
+
+
+class _BoundedClient(zaqar_v2.Client):
+    """python-zaqarclient sends its calls through a requests session of its
+    own, without a timeout (the keystoneauth session only authenticates):
+    a hung Zaqar would hang the page for ever. Each transport it makes gets
+    the request's budget."""
+
+    def __init__(self, request, **kwargs):
+        self._budget = _BudgetAdapter(request)
+        super().__init__(**kwargs)
+
+    def _get_transport(self, zaqar_request):
+        transport = super()._get_transport(zaqar_request)
+        for prefix in ('http://', 'https://'):
+            transport.client.session.mount(prefix, self._budget)
+        return transport
+
+
 @memoized
 def zaqarclient(request):
-    return zaqar_client.Client(
-        url=session.endpoint(request, SERVICE_TYPE), version=2,
+    return _BoundedClient(
+        request, url=session.endpoint(request, SERVICE_TYPE), version=2,
         session=session.for_service(request, SERVICE_TYPE))
 
 
