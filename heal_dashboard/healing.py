@@ -80,6 +80,27 @@ def start(request, cluster, unit, heal):
             'heal' if heal else 'mark', unit.name, cluster.stack_name))
 
 
+def reprotect(request, cluster, unit):
+    """Make Heat recreate what a unit lost while its server stays: its
+    trigger (the Zaqar subscription that starts its heals, with a new
+    trust) and each alarm missing from Aodh, marked unhealthy, then the
+    unit's own stack updated. Refused while the cluster is busy or the
+    unit is being healed."""
+    refuse_if_busy(request, cluster.id)
+    if unit.health == health.HEALING:
+        raise Refused(_('Unit %s is being healed.') % unit.name)
+    kinds = {kind: name for name, kind in health.ALARMS}
+    lost = [health.TRIGGER] + [kinds[alarm.kind] for alarm in unit.alarms
+                               if alarm.state == 'missing']
+    reason = _('Re-protected by %s in the dashboard') % (
+        request.user.username)
+    for resource_name in lost:
+        api.heat.resource_mark_unhealthy(request, unit.stack_id,
+                                         resource_name, str(reason))
+    api.heat.stack_update_existing(request, unit.stack_id)
+    return lost
+
+
 def heal_cluster(request, cluster_id):
     """Update the cluster as it is, so that Heat replaces every unit
     already marked unhealthy; refused while the cluster is busy.

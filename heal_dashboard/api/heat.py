@@ -131,6 +131,12 @@ def stack_update_existing(request, stack_id, parameters=None):
                                       parameters=parameters or {})
 
 
+def resource_mark_unhealthy(request, stack_id, resource_name, reason):
+    """Mark a resource unhealthy: the stack's next update replaces it."""
+    heatclient(request).resources.mark_unhealthy(
+        stack_id, resource_name, True, reason)
+
+
 def resource_signal(request, stack_id, resource_name):
     """Signal a resource, e.g. a scaling policy to apply itself."""
     heatclient(request).resources.signal(stack_id, resource_name)

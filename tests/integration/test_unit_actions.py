@@ -127,3 +127,29 @@ def test_paused_self_healing_reports_but_does_not_heal(demo_cluster):
     nova_client.Client('2.1', session=layout.session_for(
         layout.DEMO)).servers.delete(before['0'])
     wait_until_replaced(request, cluster.id, '0', before['0'])
+
+
+def test_a_unit_that_lost_its_subscription_is_re_protected(demo_cluster):
+    """As after Zaqar lost its store: the unit shows unprotected, and
+    Re-protect has Heat recreate the subscription (with a new trust), so a
+    real failure heals again. Its server stays."""
+    request, cluster = demo_cluster
+    before = unit_servers(request, cluster.id)
+    unit = units(request, cluster.id)['1']
+    zaqar = api.zaqar.zaqarclient(request)
+    for subscription in zaqar.subscriptions(unit.queue.name):
+        subscription.delete()
+    lost = units(request, cluster.id)['1']
+    assert lost.health == health.UNPROTECTED
+    assert 'queue has no subscription' in lost.reasons
+
+    assert healing.reprotect(request, cluster, lost) == ['trigger']
+
+    def protected():
+        again = units(request, cluster.id)['1']
+        return again.health == health.HEALTHY and again.queue.subscribed
+    wait_for(protected, 60, what='the subscription to be made again')
+    assert unit_servers(request, cluster.id) == before
+    nova_client.Client('2.1', session=layout.session_for(
+        layout.DEMO)).servers.delete(before['1'])
+    wait_until_replaced(request, cluster.id, '1', before['1'], timeout=90)

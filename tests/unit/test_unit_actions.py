@@ -207,3 +207,56 @@ class CsrfTests(heal_helpers.TestCase):
         client.cookies = self.client.cookies
         res = client.post(detail_url(), {'action': 'units__heal__0'})
         self.assertEqual(403, res.status_code)
+
+
+REPROTECT_MOCKS = {
+    api.heat: ['stack_get', 'resources_list', 'resource_mark_unhealthy',
+               'stack_update_existing'],
+    api.aodh: ['alarms_list'],
+    api.mistral: ['executions_list'],
+    api.zaqar: ['queue_state'],
+}
+
+
+class ReprotectTests(heal_helpers.TestCase):
+    """A unit whose queue lost its subscription (a Zaqar store wiped, a
+    restart) is unprotected: Re-protect has Heat recreate the trigger, and
+    any missing alarm, without touching the server."""
+
+    def lose_subscription_of_unit_1(self):
+        self.mock_cluster(2)
+        queues = test_data.all_queues(2)
+        queues['queue-1']['subscriptions'] = []
+        self.mock_queue_state.side_effect = (
+            lambda request, name: queues[name])
+
+    def queues_url(self):
+        return detail_url() + '?tab=cluster_details__units&queues=1'
+
+    @helpers.create_mocks(REPROTECT_MOCKS)
+    def test_only_unprotected_units_offer_it(self):
+        self.lose_subscription_of_unit_1()
+
+        res = self.client.get(self.queues_url())
+
+        self.assertContains(res, 'units__reprotect__1')
+        self.assertNotContains(res, 'units__reprotect__0')
+
+    @helpers.create_mocks(REPROTECT_MOCKS)
+    def test_heat_recreates_the_trigger_and_the_missing_alarms(self):
+        self.lose_subscription_of_unit_1()
+        self.mock_alarms_list.return_value = [
+            a for a in self.mock_alarms_list.return_value
+            if a['alarm_id'] != 'alarm_error-1']
+
+        res = self.client.post(self.queues_url(),
+                               {'action': 'units__reprotect__1'})
+
+        self.assertEqual(302, res.status_code)
+        marked = [c.args[1:3] for c in
+                  self.mock_resource_mark_unhealthy.call_args_list]
+        self.assertEqual([('unit-1', 'trigger'), ('unit-1', 'alarm_error')],
+                         marked)
+        self.mock_stack_update_existing.assert_called_once_with(
+            helpers.IsHttpRequest(), 'unit-1')
+        self.assertMessageCount(success=1)

@@ -307,6 +307,9 @@ class UnitAction(tables.BatchAction):
     Horizon confirms first, and the form carries the CSRF token."""
     heal = None  # mark and replace (True) or mark only (False)
 
+    def act(self, request, cluster, unit):
+        healing.start(request, cluster, unit, heal=self.heal)
+
     def allowed(self, request, unit=None):
         # An unhealthy unit (a failed server, a paused cluster) is exactly
         # what a person may heal by hand; only a running heal waits.
@@ -329,8 +332,7 @@ class UnitAction(tables.BatchAction):
             if unit is None:
                 raise healing.Refused(
                     _('Unit %s no longer exists.') % obj_id)
-            healing.start(request, self.table.kwargs['cluster'], unit,
-                          heal=self.heal)
+            self.act(request, self.table.kwargs['cluster'], unit)
         except healing.Refused as refusal:
             messages.warning(request, str(refusal))
             raise
@@ -370,6 +372,29 @@ class HealUnit(UnitAction):
     def action_past(count):
         return ngettext_lazy('Started healing unit', 'Started healing units',
                              count)
+
+
+class Reprotect(UnitAction):
+    name = 'reprotect'
+    policy_rules = (('heal', 'heal:unit:reprotect'),)
+    help_text = _('Heat recreates what the units lost: the queue '
+                  "subscription that starts their healing (and its trust), "
+                  'and any alarm missing from Aodh. Their servers stay.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Re-protect Unit', 'Re-protect Units', count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Re-protecting unit', 'Re-protecting units',
+                             count)
+
+    def allowed(self, request, unit=None):
+        return unit is None or unit.health == health.UNPROTECTED
+
+    def act(self, request, cluster, unit):
+        healing.reprotect(request, cluster, unit)
 
 
 class UnitCell(tables_base.Cell):
@@ -454,7 +479,7 @@ class UnitsTable(tables.DataTable):
         name = 'units'
         verbose_name = _('Units')
         table_actions = (MarkUnhealthy, HealUnit)
-        row_actions = (HealUnit, MarkUnhealthy)
+        row_actions = (HealUnit, MarkUnhealthy, Reprotect)
         row_class = UnitRow
         cell_class = UnitCell
 
