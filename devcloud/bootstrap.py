@@ -6,6 +6,7 @@ import shutil
 
 from keystoneclient.v3 import client as keystone_client
 
+from devcloud import credentials
 from devcloud import layout
 from devcloud import process
 from devcloud import services
@@ -23,14 +24,16 @@ def write_configs():
     layout.write(layout.config_file('keystone'), layout.render(
         'keystone.conf.in', layout.template_values()))
     layout.write(layout.path('rabbitmq', 'rabbitmq.conf'), layout.render(
-        'rabbitmq.conf.in', {}))
+        'rabbitmq.conf.in', {'rabbit_password':
+                             credentials.get('rabbit_password')}))
     layout.write(layout.path('rabbitmq', 'enabled_plugins'), '[].\n')
     layout.write(layout.path('horizon', 'local', '__init__.py'), '')
     layout.write(layout.path('horizon', 'local', 'local_settings.py'),
                  layout.render('local_settings.py.in',
                                layout.template_values()))
     write_aodh_paste()
-    os.makedirs(layout.path('redis'), exist_ok=True)
+    layout.write(layout.path('redis', 'redis.conf'),
+                 'requirepass %s\n' % credentials.get('redis_password'))
 
 
 def write_aodh_paste():
@@ -62,21 +65,52 @@ def prepare_data_dirs():
     pg_data = layout.path('postgres')
     if not os.path.exists(os.path.join(pg_data, 'PG_VERSION')):
         own(pg_data, 'postgres')
-        process.run_once([os.path.join(services.PG_BIN, 'initdb'), '-D',
-                          pg_data, '--auth=trust', '-U', 'postgres',
-                          '--encoding=UTF8', '--locale=C'], user='postgres')
+        # Password authentication, also on the socket: the superuser's
+        # password comes from a file only postgres can read, for initdb.
+        password_file = layout.path('postgres-password')
+        layout.write(password_file, credentials.get('postgres_password'),
+                     owner='postgres')
+        try:
+            process.run_once([
+                os.path.join(services.PG_BIN, 'initdb'), '-D', pg_data,
+                '--auth=scram-sha-256', '--pwfile', password_file,
+                '-U', 'postgres', '--encoding=UTF8', '--locale=C'],
+                user='postgres')
+        finally:
+            os.remove(password_file)
     own(layout.path('rabbitmq'), 'rabbitmq')
+    # The state holds the install's secrets: its files are root's alone
+    # (0600), its folders too but for the servers' own, and others may
+    # only pass through it to theirs.
+    os.chmod(layout.STATE, 0o711)
+    for name in os.listdir(layout.STATE):
+        folder = layout.path(name)
+        if os.path.isdir(folder) and name not in ('postgres', 'rabbitmq'):
+            os.chmod(folder, 0o700)
 
 
 def create_databases(names=layout.DATABASES):
+    """Each database owned by its service's role, which logs in with its
+    own password."""
     import psycopg
-    with psycopg.connect(layout.DB_URL + '/postgres',
+    from psycopg import sql
+    passwords = credentials.load()['databases']
+    with psycopg.connect(credentials.superuser_url(),
                          autocommit=True) as conn:
+        roles = {row[0] for row in conn.execute(
+            'SELECT rolname FROM pg_roles')}
         existing = {row[0] for row in conn.execute(
             'SELECT datname FROM pg_database')}
         for name in names:
+            owner = credentials.DATABASE_OWNERS[name]
+            if owner not in roles:
+                conn.execute(sql.SQL(
+                    'CREATE ROLE {} LOGIN PASSWORD {}').format(
+                        sql.Identifier(owner), sql.Literal(passwords[owner])))
+                roles.add(owner)
             if name not in existing:
-                conn.execute('CREATE DATABASE %s' % name)
+                conn.execute(sql.SQL('CREATE DATABASE {} OWNER {}').format(
+                    sql.Identifier(name), sql.Identifier(owner)))
 
 
 def sync_keystone():
@@ -136,7 +170,7 @@ def populate_keystone():
                                  description='Heat stack users')
     heat_admin = find_or_create(ks.users, 'heat_domain_admin',
                                 domain=heat_domain,
-                                password=layout.SERVICE_PASSWORD)
+                                password=credentials.get('service_password'))
     ks.roles.grant(roles['admin'], user=heat_admin, domain=heat_domain)
 
 
@@ -163,7 +197,7 @@ def add_services(ks, user_names, catalog):
     roles = [find_or_create(ks.roles, name) for name in ('admin', 'service')]
     for user_name in user_names:
         user = find_or_create(ks.users, user_name, domain=default,
-                              password=layout.SERVICE_PASSWORD)
+                              password=credentials.get('service_password'))
         for role in roles:
             ks.roles.grant(role, user=user, project=service_project)
     for service_type, name, url in catalog:

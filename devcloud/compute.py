@@ -15,13 +15,14 @@ import shutil
 import time
 
 from devcloud import bootstrap
+from devcloud import credentials
 from devcloud import layout
 from devcloud import process
 from devcloud import services
 
 # Nova and Placement fail on psycopg 3 ('IPv4Address' is not iterable;
-# 'Cursor' has no 'lastrowid'): the compute tier names psycopg2.
-DB_URL = 'postgresql+psycopg2://postgres@%s:5432' % layout.HOST
+# 'Cursor' has no 'lastrowid'): the compute tier's database URLs name
+# psycopg2 (layout.template_values).
 DATABASES = ('nova_api', 'nova_cell0', 'nova', 'placement', 'glance',
              'neutron')
 SERVICE_USERS = ('nova', 'placement', 'glance', 'neutron', 'ceilometer')
@@ -57,7 +58,7 @@ def rendered_configs():
     for project, name in CONFIGS:
         values = layout.template_values(project)
         values.update(
-            compute_db_url=DB_URL, home=layout.HOME,
+            home=layout.HOME,
             service_auth=layout.render('service_auth.conf.in', values))
         configs[layout.config_file(project, name)] = layout.render(
             name + '.in', values)
@@ -89,8 +90,9 @@ def sync_databases():
     """Every compute database's schema, and Nova's cells."""
     nova_conf = layout.config_file('nova')
     _manage('nova-manage', nova_conf, 'api_db', 'sync')
-    _manage('nova-manage', nova_conf, 'cell_v2', 'map_cell0',
-            '--database_connection', DB_URL + '/nova_cell0')
+    # Cell0's database is named from [database] connection (nova ->
+    # nova_cell0): no password on a command line.
+    _manage('nova-manage', nova_conf, 'cell_v2', 'map_cell0')
     _manage('nova-manage', nova_conf, 'cell_v2', 'create_cell',
             '--name', 'cell1')
     _manage('nova-manage', nova_conf, 'db', 'sync')
@@ -101,15 +103,17 @@ def sync_databases():
     # Neutron's PostgreSQL migrations include MySQL-only SQL: its schema
     # comes from its models, then the migrations are marked done.
     process.run_once([services.compute_bin('python'), '-m',
-                      'devcloud.neutron_schema', DB_URL + '/neutron'],
-                     env={'PYTHONPATH': layout.REPO})
+                      'devcloud.neutron_schema'],
+                     env={'PYTHONPATH': layout.REPO,
+                          'DEVCLOUD_NEUTRON_DB': credentials.database_url(
+                              'neutron', 'postgresql+psycopg2')})
     _manage('neutron-db-manage', layout.config_file('neutron'),
             'stamp', 'heads')
 
 
 def _query(database, sql):
     import psycopg
-    with psycopg.connect('%s/%s' % (layout.DB_URL, database)) as conn:
+    with psycopg.connect(credentials.superuser_url(database)) as conn:
         return conn.execute(sql).fetchall()
 
 

@@ -18,6 +18,7 @@ import uuid
 from heatclient import client as heat_client
 from oslo_config import cfg
 
+from devcloud import credentials
 from devcloud import layout
 
 STRING = 1  # Ceilometer's trait type for strings
@@ -44,14 +45,14 @@ def compute_event(kind, instance_id, project_id):
     }
 
 
-def publish(event, transport_url=layout.TRANSPORT_URL):
+def publish(event, transport_url=None):
     # Imported here: oslo.messaging pulls in eventlet, which warns loudly.
     import oslo_messaging
 
     conf = cfg.ConfigOpts()
     conf([], project='devcloud')
     transport = oslo_messaging.get_notification_transport(
-        conf, url=transport_url)
+        conf, url=transport_url or credentials.transport_url())
     try:
         notifier = oslo_messaging.Notifier(
             transport, publisher_id='devcloud.inject', driver='messagingv2',

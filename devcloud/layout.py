@@ -1,6 +1,7 @@
 """Where the local cloud keeps its state, and the fixed facts about it:
-addresses, credentials (a dev cloud on loopback: they are printed, not
-secret) and the settings the config templates are rendered with."""
+addresses, the people's logins (a dev cloud on loopback: they are printed)
+and the settings the config templates are rendered with. The services'
+own secrets are made per install (credentials.py)."""
 
 import os
 import string
@@ -18,10 +19,6 @@ HOST = '127.0.0.1'
 REGION = 'RegionOne'
 KEYSTONE_URL = 'http://%s:5000' % HOST
 DASHBOARD_URL = 'http://%s:8080/' % HOST
-DB_URL = 'postgresql://postgres@%s:5432' % HOST
-REDIS_URL = 'redis://%s:6379' % HOST
-TRANSPORT_URL = 'rabbit://guest:guest@%s:5672/' % HOST
-SERVICE_PASSWORD = 'devcloud-service'
 ADMIN = {'username': 'admin', 'password': 'devcloud-admin',
          'project': 'admin'}
 DEMO = {'username': 'demo', 'password': 'devcloud-demo', 'project': 'demo'}
@@ -72,13 +69,22 @@ def config_file(project, name=None):
 
 
 def template_values(service_user=None):
+    from devcloud import credentials
     values = {
         'state_dir': STATE, 'log_dir': LOG_DIR, 'venv': VENV,
-        'keystone_url': KEYSTONE_URL, 'db_url': DB_URL,
-        'aodh_db_url': DB_URL, 'redis_url': REDIS_URL,
-        'transport_url': TRANSPORT_URL, 'service_password': SERVICE_PASSWORD,
-        'secret': 'devcloud-signed-url-key',
+        'keystone_url': KEYSTONE_URL,
+        'redis_url': credentials.redis_url(),
+        'transport_url': credentials.transport_url(),
     }
+    values.update({key: credentials.get(key) for key in (
+        'service_password', 'horizon_secret_key', 'signed_url_key',
+        'heat_auth_encryption_key')})
+    # Each database as its owner sees it; the compute tier's on psycopg2
+    # (see compute.py).
+    for database in credentials.DATABASE_OWNERS:
+        values['db_' + database] = credentials.database_url(
+            database, 'postgresql' if database in DATABASES
+            else 'postgresql+psycopg2')
     if service_user:
         values['service_user'] = service_user
         values['authtoken'] = render('authtoken.conf.in', values)
@@ -91,7 +97,15 @@ def render(template_name, values):
         return string.Template(f.read()).substitute(values)
 
 
-def write(file_path, text):
+def write(file_path, text, owner=None):
+    """Write a file readable by root alone (or by `owner`, a service's
+    user): configurations hold the install's secrets."""
     os.makedirs(os.path.dirname(file_path), exist_ok=True)
-    with open(file_path, 'w', encoding='utf-8') as f:
+    descriptor = os.open(file_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                         0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, 'w', encoding='utf-8') as f:
         f.write(text)
+    if owner:
+        import shutil
+        shutil.chown(file_path, owner, owner)

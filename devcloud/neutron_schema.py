@@ -1,11 +1,13 @@
 """Neutron's schema on PostgreSQL from its models (its migrations hold
-MySQL-only SQL); run with the compute venv's python, given the URL."""
+MySQL-only SQL); run with the compute venv's python, the URL in
+DEVCLOUD_NEUTRON_DB (not on the command line: it holds a password)."""
 
-import sys
+import os
 
 import sqlalchemy
 from neutron.db.migration.models import head  # noqa: F401 (every model)
 from neutron_lib.db import model_base
 
 if __name__ == '__main__':
-    model_base.BASEV2.metadata.create_all(sqlalchemy.create_engine(sys.argv[1]))
+    model_base.BASEV2.metadata.create_all(sqlalchemy.create_engine(
+        os.environ['DEVCLOUD_NEUTRON_DB']))

@@ -55,6 +55,21 @@ def group_alive(pgid):
     return True
 
 
+def group_pids(pgid):
+    """The processes of a process group (a service and what it forked)."""
+    pids = []
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open('/proc/%s/stat' % entry, encoding='utf-8') as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[2]) == pgid:
+                pids.append(int(entry))
+    return sorted(pids)
+
+
 def memory_mib(root_pid):
     """Proportional set size (MiB) of a process and all its descendants:
     shared pages counted once across them all."""

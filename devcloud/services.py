@@ -56,7 +56,9 @@ def infrastructure():
             # Zaqar's messages and subscriptions live here: an append-only
             # file keeps them across a restart (without it every unit lost
             # its subscription, silently unprotected).
-            '/usr/bin/redis-server', '--bind', layout.HOST, '--port', '6379',
+            # Its password in a file of root's (a command line is public).
+            '/usr/bin/redis-server', layout.path('redis', 'redis.conf'),
+            '--bind', layout.HOST, '--port', '6379',
             '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec',
             '--dir', layout.path('redis')], port=6379),
     ]

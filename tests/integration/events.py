@@ -7,7 +7,7 @@ import threading
 
 from oslo_config import cfg
 
-from devcloud import layout
+from devcloud import credentials
 
 
 class _Events:
@@ -46,7 +46,7 @@ def listening():
     conf = cfg.ConfigOpts()
     conf([], project='heal-tests')
     transport = oslo_messaging.get_notification_transport(
-        conf, url=layout.TRANSPORT_URL)
+        conf, url=credentials.transport_url())
     events = _Events()
     listener = oslo_messaging.get_notification_listener(
         transport,

@@ -16,8 +16,10 @@ from devcloud import process
 from devcloud import services
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def state(tmp_path, monkeypatch):
+    """A state directory of the test's own: rendering a configuration
+    makes the install's credentials there."""
     for name, sub in (('STATE', ''), ('LOG_DIR', 'log'), ('RUN_DIR', 'run'),
                       ('HOME', 'home')):
         monkeypatch.setattr(layout, name, str(tmp_path / sub))
@@ -130,3 +132,58 @@ def test_every_service_has_a_distinct_port(monkeypatch):
     ports = [s.port for s in services.all_services() if s.port]
     assert len(ports) == len(set(ports))
     assert 8000 not in ports  # Heat's CFN API's by convention
+
+
+def test_each_install_makes_secrets_of_its_own(state, tmp_path_factory,
+                                               monkeypatch):
+    from devcloud import credentials
+    first = credentials.load()
+    assert oct(os.stat(credentials.path()).st_mode & 0o777) == '0o600'
+    assert credentials.load() == first  # made once, then kept
+    other = tmp_path_factory.mktemp('other-install')
+    monkeypatch.setattr(layout, 'STATE', str(other))
+    second = credentials.load()
+    for key in credentials.KEYS:
+        assert first[key] != second[key], key
+    assert len(second['heat_auth_encryption_key']) == 32  # AES-256
+
+
+def test_configs_hold_the_installs_secrets_readable_by_root_alone(state):
+    from devcloud import credentials
+    bootstrap.write_configs()
+    made = credentials.load()
+    heat = open(layout.config_file('heat'), encoding='utf-8').read()
+    assert 'auth_encryption_key = %s' % made[
+        'heat_auth_encryption_key'] in heat
+    assert 'heat:%s@' % made['databases']['heat'] in heat
+    assert made['signed_url_key'] in open(layout.config_file('zaqar'),
+                                          encoding='utf-8').read()
+    for folder, _dirs, names in os.walk(layout.STATE):
+        for name in names:
+            mode = os.stat(os.path.join(folder, name)).st_mode & 0o777
+            assert mode == 0o600, (name, oct(mode))
+    # No key shared between installs is left in any template.
+    for name in os.listdir(layout.CONFIG_TEMPLATES):
+        text = open(os.path.join(layout.CONFIG_TEMPLATES, name),
+                    encoding='utf-8').read()
+        for shared in ('devcloud-service', 'devcloud-signed-url-key',
+                       'guest:guest', 'postgres@'):
+            assert shared not in text, (name, shared)
+
+
+def test_a_state_made_before_the_credentials_must_be_wiped(state):
+    from devcloud import credentials
+    (state / 'initialised').write_text('ok\n')
+    with pytest.raises(credentials.StaleState, match='rm -rf'):
+        credentials.load()
+
+
+def test_readiness_asks_every_api_the_cloud_runs(monkeypatch):
+    from devcloud import readiness
+    monkeypatch.setattr(services, 'has_compute', lambda: True)
+    checked = {owner for _name, owners, _check in readiness.checks(True)
+               for owner in owners}
+    served = {s.name for s in services.all_services() if s.port}
+    infrastructure = {s.name for s in services.infrastructure()}
+    assert served - infrastructure <= checked
+    assert 'nova-compute' in checked
