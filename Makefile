@@ -18,7 +18,7 @@ DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server \
 	chromium chromium-driver fonts-dejavu-core
 
 .PHONY: help cloud run start stop status fail test unit packaging lint cloud-tests bench messages \
-	debian-packages clean constraints
+	debian-packages clean constraints soak
 
 help:
 	@echo "make run     - local OpenStack + Horizon with heal-dashboard (Ctrl-C stops)"
@@ -26,6 +26,7 @@ help:
 	@echo "make start / stop / status - the local cloud in the background"
 	@echo "make fail CLUSTER=name UNIT=0 [EVENT=delete|stopped|error]"
 	@echo "make bench  - page and heal costs at 3, 10, 50 units and 200 fakes"
+	@echo "make soak N=10 - stop/start cycles, each checked and healing a server"
 
 debian-packages:
 	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
@@ -109,6 +110,13 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(COMPUTE_VENV) build dist *.egg-info
+
+# N stop / start cycles of the local cloud, each checked and healing a real
+# server; the cycles in WIPE_AT start from a wiped state (first starts).
+N ?= 10
+WIPE_AT ?= 1,6
+soak: cloud
+	$(PY) -m devcloud.soak $(N) --wipe-at $(WIPE_AT)
 
 # Speed figures on the local cloud (started for the run unless already up).
 bench: cloud

@@ -36,6 +36,11 @@ def timeout():
     return getattr(settings, 'HEAL_DASHBOARD_API_TIMEOUT', DEFAULT_TIMEOUT)
 
 
+# A request that is no page (a script's, a test's, living for minutes) may
+# set its heal_deadline to this: each of its calls gets the whole timeout.
+PER_CALL = 'per call'
+
+
 def deadline(request):
     """When the request's time budget ends (set by its first call)."""
     if getattr(request, 'heal_deadline', None) is None:
@@ -45,6 +50,8 @@ def deadline(request):
 
 def remaining(request):
     """Seconds left of the request's budget for the next call."""
+    if deadline(request) == PER_CALL:
+        return timeout()
     return max(LAST_CALL_SECONDS, deadline(request) - time.monotonic())
 
 

@@ -8,6 +8,7 @@ from playwright.sync_api import sync_playwright
 
 from devcloud import layout
 from devcloud import process
+from tests.integration.conftest import patient_calls  # noqa: F401
 
 ARTIFACTS = os.path.join(layout.REPO, 'test-artifacts')
 CHROMIUM = '/usr/bin/chromium'

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.test import RequestFactory
+from django.test.utils import override_settings
 from heatclient import exc as heat_exc
 from openstack_auth import user as auth_user
 
@@ -15,6 +16,7 @@ from devcloud import process
 from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import catalog
+from heal_dashboard.api import session as api_session
 from heal_dashboard.content.clusters import views
 
 BUNDLED = catalog.load()
@@ -24,6 +26,15 @@ SETTLED = ('COMPLETE', 'FAILED')
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope='session', autouse=True)
+def patient_calls():
+    """The tests' own calls may wait longer than a page's: Heat's one
+    engine, busy deleting the clusters of earlier tests, has taken more
+    than a page's 10 s to answer a stack read."""
+    with override_settings(HEAL_DASHBOARD_API_TIMEOUT=30):
+        yield
 
 
 @pytest.fixture(scope='session', autouse=True)
@@ -44,6 +55,8 @@ def horizon_request(user):
     request.user = auth_user.create_user_from_token(
         request, auth_user.Token(access), layout.KEYSTONE_URL + '/v3',
         services_region=layout.REGION)
+    # It lives for a whole test, not for a page: a budget per call.
+    request.heal_deadline = api_session.PER_CALL
     return request
 
 

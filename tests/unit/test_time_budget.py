@@ -85,3 +85,13 @@ def test_calls_in_turn_share_one_budget(monkeypatch, hung_service):
     # Not three budgets (6 s): the first spends it, the others get the
     # minimum.
     assert took < 2 * BUDGET, took
+
+
+@override_settings(HEAL_DASHBOARD_API_TIMEOUT=BUDGET)
+def test_a_request_that_is_no_page_may_ask_for_a_budget_per_call():
+    page = types.SimpleNamespace()
+    script = types.SimpleNamespace(heal_deadline=session.PER_CALL)
+    session.deadline(page)
+    page.heal_deadline -= BUDGET  # its budget spent
+    assert session.remaining(page) == session.LAST_CALL_SECONDS
+    assert session.remaining(script) == BUDGET
