@@ -151,7 +151,11 @@ def cycle(number, wipe, cluster_id):
         return row, cluster_id
     if wipe or cluster_id is None:
         cluster_id = launch_cluster()
-    row['heal'] = heal_one(cluster_id, str(number % 2))
+    try:
+        row['heal'] = heal_one(cluster_id, str(number % 2))
+    except Exception as error:  # e.g. a unit left broken by a cycle before
+        row['problem'] = 'heal: %s: %s' % (type(error).__name__, error)
+        return row, cluster_id
     if row['heal'] is None:
         row['problem'] = 'the unit was not healed in %d s' % HEAL_SECONDS
     return row, cluster_id
