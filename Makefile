@@ -18,7 +18,7 @@ DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server \
 	chromium chromium-driver fonts-dejavu-core
 
 .PHONY: help cloud run start stop status fail test unit packaging lint cloud-tests bench messages \
-	debian-packages clean constraints soak
+	debian-packages clean constraints soak faults
 
 help:
 	@echo "make run     - local OpenStack + Horizon with heal-dashboard (Ctrl-C stops)"
@@ -27,6 +27,7 @@ help:
 	@echo "make fail CLUSTER=name UNIT=0 [EVENT=delete|stopped|error]"
 	@echo "make bench  - page and heal costs at 3, 10, 50 units and 200 fakes"
 	@echo "make soak N=10 - stop/start cycles, each checked and healing a server"
+	@echo "make faults - every page with each API service frozen, then killed"
 
 debian-packages:
 	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
@@ -117,6 +118,10 @@ N ?= 10
 WIPE_AT ?= 1,6
 soak: cloud
 	$(PY) -m devcloud.soak $(N) --wipe-at $(WIPE_AT)
+
+# Every page with each API service frozen, then killed, in turn.
+faults: cloud
+	$(DEVCLOUD) with -- $(PY) -m bench.faults
 
 # Speed figures on the local cloud (started for the run unless already up).
 bench: cloud

@@ -1,0 +1,139 @@
+"""Fault sweep: each API service of the local cloud frozen (SIGSTOP of its
+process group, as a hung service) and then killed, in turn, while every
+page of the plugin is loaded through the dashboard the local cloud serves.
+
+  python -m bench.faults   (make faults; the cloud must be up)
+
+Prints page x service x fault -> HTTP status and seconds. Every answer must
+come within the time budget (HEAL_DASHBOARD_API_TIMEOUT, 10 s, plus
+rendering) and none may be a 500; the sweep exits non-zero otherwise. The
+services are resumed or restarted after each fault.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import requests
+
+from devcloud import layout
+from devcloud import services
+
+BUDGET = 10
+SLACK = 3
+FAULTED = ('heat-api', 'mistral-api', 'zaqar', 'aodh-api', 'nova-api',
+           'keystone')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def logged_in():
+    session = requests.Session()
+    login = layout.DASHBOARD_URL + 'auth/login/'
+    token = CSRF.search(session.get(login).text).group(1)
+    session.post(login, data={
+        'csrfmiddlewaretoken': token, 'region': 'default',
+        'username': layout.DEMO['username'],
+        'password': layout.DEMO['password']},
+        headers={'Referer': login}, allow_redirects=False)
+    return session
+
+
+def pages(cluster_id):
+    base = '%sproject/heal_clusters/' % layout.DASHBOARD_URL
+    detail = '%s%s/' % (base, cluster_id)
+    tab = detail + '?tab=cluster_details__%s'
+    return [
+        ('clusters', base),
+        ('overview', detail),
+        ('units', tab % 'units'),
+        ('units+queues', tab % 'units' + '&queues=1'),
+        ('executions', tab % 'executions'),
+        ('events', tab % 'events'),
+        ('alarm history', tab % 'alarm_history'),
+        ('timeline', '%sunits/0/' % detail),
+    ]
+
+
+def launch():
+    from heatclient import client as heat_client
+    from heal_dashboard import catalog
+    heat = heat_client.Client('1', session=layout.session_for(layout.DEMO))
+    bundled = catalog.load()
+    fixed = bundled.get('fixed')
+    spec = bundled.launch_spec(fixed, set())
+    spec['parameters'] = {'cluster_size': 2, 'alarm_cache_seconds': 0}
+    created = heat.stacks.create(
+        stack_name='faults-%s' % uuid.uuid4().hex[:6],
+        tags='heal-dashboard,heal-template=fixed,heal-launch=%s'
+        % uuid.uuid4().hex, **spec)
+    cluster_id = created['stack']['id']
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        status = heat.stacks.get(cluster_id).stack_status
+        if status == 'CREATE_COMPLETE':
+            return heat, cluster_id
+        if status.endswith('FAILED'):
+            break
+        time.sleep(2)
+    raise SystemExit('the sweep cluster was not created')
+
+
+def load(session, url):
+    began = time.monotonic()
+    try:
+        status = session.get(url, allow_redirects=False,
+                             timeout=BUDGET * 4).status_code
+    except requests.RequestException as error:
+        status = type(error).__name__
+    return status, time.monotonic() - began
+
+
+def signal_group(name, signum):
+    [service] = [s for s in services.all_services() if s.name == name]
+    os.killpg(service.running_pid(), signum)
+
+
+def restart_missing():
+    subprocess.run([sys.executable, '-m', 'devcloud', 'start'],
+                   cwd=layout.REPO, stdout=subprocess.DEVNULL, check=True)
+
+
+def main():
+    heat, cluster_id = launch()
+    session = logged_in()
+    rows, bad = [], []
+    try:
+        for name in FAULTED:
+            for fault in ('frozen', 'killed'):
+                signal_group(name, signal.SIGSTOP if fault == 'frozen'
+                             else signal.SIGKILL)
+                try:
+                    for page, url in pages(cluster_id):
+                        status, seconds = load(session, url)
+                        rows.append((page, name, fault, status, seconds))
+                        print('%-14s %-12s %-7s %-6s %5.1f s' % rows[-1],
+                              flush=True)
+                        if status == 500 or not isinstance(status, int) \
+                                or seconds > BUDGET + SLACK:
+                            bad.append(rows[-1])
+                finally:
+                    if fault == 'frozen':
+                        signal_group(name, signal.SIGCONT)
+                    else:
+                        restart_missing()
+                        if name == 'keystone':
+                            session = logged_in()
+    finally:
+        heat.stacks.delete(cluster_id)
+    worst = max(seconds for *_rest, seconds in rows)
+    print('\n%d loads, slowest %.1f s, %d over %d s or failed'
+          % (len(rows), worst, len(bad), BUDGET + SLACK))
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
