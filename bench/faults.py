@@ -16,12 +16,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 
 import requests
 
 from devcloud import layout
 from devcloud import services
+from devcloud import soak
 
 BUDGET = 10
 SLACK = 3
@@ -58,30 +58,6 @@ def pages(cluster_id):
     ]
 
 
-def launch():
-    from heatclient import client as heat_client
-    from heal_dashboard import catalog
-    heat = heat_client.Client('1', session=layout.session_for(layout.DEMO))
-    bundled = catalog.load()
-    fixed = bundled.get('fixed')
-    spec = bundled.launch_spec(fixed, set())
-    spec['parameters'] = {'cluster_size': 2, 'alarm_cache_seconds': 0}
-    created = heat.stacks.create(
-        stack_name='faults-%s' % uuid.uuid4().hex[:6],
-        tags='heal-dashboard,heal-template=fixed,heal-launch=%s'
-        % uuid.uuid4().hex, **spec)
-    cluster_id = created['stack']['id']
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        status = heat.stacks.get(cluster_id).stack_status
-        if status == 'CREATE_COMPLETE':
-            return heat, cluster_id
-        if status.endswith('FAILED'):
-            break
-        time.sleep(2)
-    raise SystemExit('the sweep cluster was not created')
-
-
 def load(session, url):
     began = time.monotonic()
     try:
@@ -103,7 +79,8 @@ def restart_missing():
 
 
 def main():
-    heat, cluster_id = launch()
+    heat, _nova = soak.clients()
+    cluster_id = soak.launch_cluster(real=False, prefix='faults')
     session = logged_in()
     rows, bad = [], []
     try:

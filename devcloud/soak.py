@@ -72,20 +72,24 @@ def clients():
             nova_client.Client('2.1', session=session))
 
 
-def launch_cluster(size=2):
-    """A fixed-size cluster of real servers, as the demo user."""
+def launch_cluster(size=2, real=True, prefix='soak'):
+    """A fixed-size cluster as the demo user, of real servers (or of
+    stand-ins); its id once created."""
     from heal_dashboard import catalog
     heat, _nova = clients()
     bundled = catalog.load()
     fixed = bundled.get('fixed')
-    spec = bundled.launch_spec(fixed, {'compute', 'image', 'network'})
-    spec['parameters'] = {
-        'cluster_size': size, 'alarm_cache_seconds': 0,
-        'image': compute.IMAGE, 'flavor': compute.FLAVOR['name'],
-        'key_name': compute.KEY_PAIR, 'network': compute.NETWORK,
-        'subnet': compute.SUBNET['name']}
+    parameters = {'cluster_size': size, 'alarm_cache_seconds': 0}
+    if real:
+        parameters.update(
+            image=compute.IMAGE, flavor=compute.FLAVOR['name'],
+            key_name=compute.KEY_PAIR, network=compute.NETWORK,
+            subnet=compute.SUBNET['name'])
+    spec = bundled.launch_spec(
+        fixed, {'compute', 'image', 'network'} if real else set())
+    spec['parameters'] = parameters
     created = heat.stacks.create(
-        stack_name='soak-%s' % uuid.uuid4().hex[:6], timeout_mins=10,
+        stack_name='%s-%s' % (prefix, uuid.uuid4().hex[:6]), timeout_mins=10,
         tags='heal-dashboard,heal-template=fixed,heal-launch=%s'
         % uuid.uuid4().hex, **spec)
     cluster_id = created['stack']['id']
@@ -95,10 +99,11 @@ def launch_cluster(size=2):
         if status == 'CREATE_COMPLETE':
             return cluster_id
         if status.endswith('FAILED'):
-            raise process.DevcloudError('the soak cluster failed: %s'
-                                        % status)
+            raise process.DevcloudError('the %s cluster failed: %s'
+                                        % (prefix, status))
         time.sleep(2)
-    raise process.DevcloudError('the soak cluster was not created in time')
+    raise process.DevcloudError('the %s cluster was not created in time'
+                                % prefix)
 
 
 def unit_server(heat, cluster_id, unit):
