@@ -242,3 +242,55 @@ def test_paused_nothing_heals_by_itself_and_a_person_still_can(
     finally:
         api.mistral.healing_state_set(
             request, catalog.healing_state_name(cluster.id), paused=False)
+
+
+# An execution that never changes: its one task waits for a result that
+# nothing will send, like a heal whose action was lost when its engine
+# stopped.
+STALLED_WORKFLOW = '''
+version: '2.0'
+%s:
+  tasks:
+    lost:
+      action: std.async_noop
+'''
+
+
+def test_a_stalled_lease_holder_is_cancelled_and_the_unit_heals(
+        real_cluster):
+    """make soak found it: a heal in flight when the cloud stops keeps its
+    unit's lease for good. The next heal judges the holder stalled after
+    stall_polls unchanged polls, cancels it, breaks the lease, and heals."""
+    request, cluster = real_cluster
+    mistral = mistral_client.client(session=layout.session_for(layout.DEMO))
+    name = 'test-stalled-%s' % uuid.uuid4().hex[:8]
+    mistral.workflows.create(STALLED_WORKFLOW % name)
+    unit = unit_of(request, cluster.id, '0')
+    lease = 'heal-lock-' + unit.stack_id
+    holder = mistral.executions.create(name)
+    try:
+        mistral.environments.create(name=lease, variables={
+            'execution': holder.id, 'server': unit.server_id})
+        before = unit_servers(request, cluster.id)
+        seen = seen_ids(request, cluster.id, unit.stack_id)
+
+        nova().servers.delete(before['0'])
+
+        wait_until_replaced(request, cluster.id, '0', before['0'],
+                            timeout=180)
+        outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 2,
+                               timeout=120)
+        assert sorted(o['outcome'] for o in outputs) == [
+            'already healed', 'replaced']
+        assert mistral.executions.get(holder.id).state == 'CANCELLED'
+        assert lease not in {e.name for e in mistral.environments.list()}
+    finally:
+        for environment in mistral.environments.list():
+            if environment.name.endswith(holder.id) or (
+                    environment.name == lease and mistral.environments.get(
+                        lease).variables['execution'] == holder.id):
+                mistral.environments.delete(environment.name)
+        if mistral.executions.get(holder.id).state == 'RUNNING':
+            mistral.executions.update(holder.id, 'CANCELLED')
+        mistral.executions.delete(holder.id)
+        mistral.workflows.delete(name)
