@@ -20,9 +20,6 @@ from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import health
 
-# Mistral states of an execution that has not finished.
-UNFINISHED = ('IDLE', 'RUNNING', 'PAUSED')
-
 
 class Refused(Exception):
     """A heal the services' state says not to start; says why."""
@@ -30,7 +27,8 @@ class Refused(Exception):
 
 def running_for_unit(request, workflow, unit_stack_id):
     return [e for e in api.mistral.executions_list(request, workflow)
-            if e['state'] in UNFINISHED
+            if e['state'] in health.UNFINISHED
+            and not health.stalled(e['created_at'])
             and e['input'].get('stack_id') == unit_stack_id]
 
 

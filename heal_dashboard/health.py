@@ -29,6 +29,13 @@ HEALTHY = 'healthy'
 
 SERVER_FAILED = ('ERROR', 'SHUTOFF', 'DELETED', 'SOFT_DELETED', 'SUSPENDED')
 
+# Mistral states of an execution that has not finished.
+UNFINISHED = ('IDLE', 'RUNNING', 'PAUSED')
+# The healing workflow's own waits end every heal within about 25 minutes
+# (lease 5, Heat busy 7.5, replacement 5, settling 5, mark 1): one still
+# unfinished after this lost an action when Mistral's engine stopped.
+STALLED_AFTER = datetime.timedelta(minutes=30)
+
 
 @dataclasses.dataclass
 class ClusterSummary:
@@ -71,6 +78,21 @@ class ExecutionState:
     # failed) and why, in words; None while it runs.
     outcome: str = None
     cause: str = None
+
+    @property
+    def stalled(self):
+        return self.state in UNFINISHED and stalled(self.created)
+
+
+def stalled(created, now=None):
+    """Whether an unfinished execution created then (Mistral's UTC
+    timestamp) has outlived every heal: it is no heal in progress."""
+    if not created:
+        return False
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.fromisoformat(_seconds(created)).replace(
+        tzinfo=datetime.timezone.utc)
+    return now - started > STALLED_AFTER
 
 
 @dataclasses.dataclass
@@ -250,7 +272,8 @@ def judge(unit_status, server_resource, server_status, alarms, queue,
     """(health, reasons) of one unit from its joined state."""
     server_resource_status = resource_status(server_resource) \
         if server_resource else ''
-    if (execution and execution.state == 'RUNNING') or any(
+    if (execution and execution.state == 'RUNNING'
+            and not execution.stalled) or any(
             status.endswith('IN_PROGRESS')
             for status in (unit_status, server_resource_status)):
         return HEALING, ['being healed or updated']
@@ -272,6 +295,9 @@ def judge(unit_status, server_resource, server_status, alarms, queue,
     problems += ['alarm on %s fired' % a.kind for a in alarms
                  if a.state == 'alarm' and _seconds(a.fired_at) >= built]
     notes = []
+    if execution and execution.stalled:
+        notes.append('a heal stalled (execution %s, unfinished since %s)' % (
+            execution.id, _seconds(execution.created)))
     if execution and execution.state == 'ERROR':
         notes.append('last healing failed: %s' % (execution.error or ''))
     if problems:

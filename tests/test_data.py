@@ -1,6 +1,8 @@
 """heal-dashboard's test data: what the real clients return, as objects of
 the clients' own classes."""
 
+import datetime
+
 from heatclient.v1 import stacks as heat_stacks
 from openstack_dashboard.test.test_data import utils
 
@@ -150,9 +152,16 @@ def servers(count, status='ACTIVE'):
             for i in range(count)}
 
 
-def execution(unit, state, heal=True, requested_by='alarm', error=None):
+def execution(unit, state, heal=True, requested_by='alarm', error=None,
+              created=None):
+    """A heal of unit `unit`; one that is not finished started just now
+    unless `created` says when (an old one has stalled)."""
+    if created is None:
+        created = BUILT if state in ('SUCCESS', 'ERROR', 'CANCELLED') else (
+            datetime.datetime.now(datetime.timezone.utc).strftime(
+                '%Y-%m-%d %H:%M:%S'))
     return {'id': 'ex-%s-%s' % (unit, state), 'state': state,
-            'created_at': BUILT, 'updated_at': BUILT, 'state_info': error,
+            'created_at': created, 'updated_at': created, 'state_info': error,
             'input': {'stack_id': 'unit-%d' % unit, 'heal': heal,
                       'requested_by': requested_by}}
 

@@ -44,6 +44,19 @@ class GuardTests(heal_helpers.APITestCase):
     @helpers.create_mocks({api.heat: ['stack_get'],
                            api.mistral: ['executions_list',
                                          'execution_create']})
+    def test_a_stalled_execution_for_the_unit_does_not_refuse(self):
+        # The workflow cancels the stalled one before it heals.
+        self.mock_stack_get.return_value = self.cluster
+        self.mock_executions_list.return_value = [
+            test_data.execution(1, 'RUNNING', created=test_data.BUILT)]
+        self.mock_execution_create.return_value = 'ex'
+
+        self.assertEqual('ex', healing.start(self.req, self.cluster, unit(),
+                                             heal=True))
+
+    @helpers.create_mocks({api.heat: ['stack_get'],
+                           api.mistral: ['executions_list',
+                                         'execution_create']})
     def test_another_units_running_heal_does_not_refuse(self):
         self.mock_stack_get.return_value = self.cluster
         self.mock_executions_list.return_value = [

@@ -1,5 +1,7 @@
 """The health model, over plain data shaped as the clients return it."""
 
+import datetime
+
 import pytest
 
 from heal_dashboard import health
@@ -147,6 +149,23 @@ def test_a_running_execution_means_healing():
     assert unit.health == health.HEALING
     assert not unit.settled
     assert unit.last_execution.state == 'RUNNING'
+
+
+def test_a_heal_unfinished_for_longer_than_any_heal_has_stalled():
+    [unit] = health.units(
+        cluster_resources(unit_resources(0)), servers(1), all_alarms(1),
+        all_queues(1), [execution(0, 'RUNNING', created=BUILT)])
+    assert unit.health == health.HEALTHY
+    assert unit.reasons == [
+        'a heal stalled (execution ex-0-RUNNING, unfinished since %s)'
+        % BUILT[:19]]
+
+
+def test_stalled_means_unfinished_for_longer_than_the_longest_heal():
+    now = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.timezone.utc)
+    assert not health.stalled('2026-12-01 11:31:00', now)
+    assert health.stalled('2026-12-01 11:29:59', now)
+    assert not health.stalled(None, now)
 
 
 def test_a_unit_being_replaced_is_healing_and_its_new_server_shown():

@@ -6,7 +6,6 @@ from horizon.utils import functions as utils
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
-from heal_dashboard import healing
 from heal_dashboard import health
 from heal_dashboard.content.clusters import tables as cluster_tables
 
@@ -173,7 +172,8 @@ class ExecutionsTab(tabs.TableTab):
     def get_context_data(self, request, **kwargs):
         context = super().get_context_data(request, **kwargs)
         context['settled'] = not any(
-            row['state'] in healing.UNFINISHED
+            row['state'] in health.UNFINISHED
+            and not health.stalled(row['created'])
             for row in context['executions_table'].data)
         context['refresh_interval'] = REFRESH_INTERVAL
         context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
