@@ -46,17 +46,14 @@ class Service:
 
 
 def group_alive(pgid):
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return bool(group_pids(pgid))
 
 
 def group_pids(pgid):
-    """The processes of a process group (a service and what it forked)."""
+    """The live processes of a process group (a service and what it
+    forked). A zombie is dead, whenever its parent (often init, here)
+    reaps it: a service killed a moment ago must read as stopped, so that
+    a start right after starts it again."""
     pids = []
     for entry in os.listdir('/proc'):
         if entry.isdigit():
@@ -65,7 +62,7 @@ def group_pids(pgid):
                     fields = f.read().rsplit(')', 1)[1].split()
             except (OSError, IndexError):
                 continue
-            if int(fields[2]) == pgid:
+            if fields[0] not in 'ZX' and int(fields[2]) == pgid:
                 pids.append(int(entry))
     return sorted(pids)
 

@@ -2,7 +2,9 @@
 handling (the services themselves run in the integration tier)."""
 
 import os
+import signal
 import socket
+import subprocess
 import sys
 import time
 
@@ -125,6 +127,19 @@ def test_start_is_idempotent_and_stop_escalates(state, monkeypatch):
     assert stopped == ['polite', 'stubborn']
     assert not process.group_alive(pgid)
     assert stubborn.running_pid() is None
+
+
+def test_a_killed_service_not_yet_reaped_reads_as_stopped():
+    # Its parent here is this test, which has not waited for it: a
+    # zombie, as a service killed under init is until init reaps it.
+    child = subprocess.Popen(['sleep', '60'], start_new_session=True)
+    try:
+        assert process.group_alive(child.pid)
+        os.killpg(child.pid, signal.SIGKILL)
+        time.sleep(0.3)
+        assert not process.group_alive(child.pid)
+    finally:
+        child.wait()
 
 
 def test_every_service_has_a_distinct_port(monkeypatch):
