@@ -359,6 +359,22 @@ class OtherStacksTests(heal_helpers.TestCase):
     open only the user's own project's clusters."""
 
     @helpers.create_mocks(UNIT_MOCKS)
+    def test_heat_not_answering_is_said_in_place_not_redirected(self):
+        # A redirect to the list would wait on Heat a second time.
+        self.mock_cluster(2)
+        self.mock_stack_get.side_effect = ks_exc.ConnectTimeout('slow')
+
+        for url in (detail_url(), reverse(
+                'horizon:project:heal_clusters:unit', args=['c1', '0'])):
+            res = self.client.get(url)
+
+            self.assertEqual(503, res.status_code)
+            self.assertTemplateUsed(
+                res, 'project/heal_clusters/unavailable.html')
+            self.assertContains(res, 'Heat (Orchestration), which holds the '
+                                'cluster, did not answer', status_code=503)
+
+    @helpers.create_mocks(UNIT_MOCKS)
     def test_another_projects_cluster_is_not_shown(self):
         self.mock_cluster(2)
         self.mock_stack_get.return_value = test_data.stack(

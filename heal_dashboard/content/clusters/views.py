@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django import shortcuts
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from heatclient import exc as heat_exc
 from horizon import exceptions
 from horizon import forms
 from horizon import tables
@@ -32,6 +33,34 @@ class PolicyMixin:
         if not policy.check(self.policy_rules, request):
             raise PermissionDenied()
         return super().dispatch(request, *args, **kwargs)
+
+
+class ClusterUnavailable(Exception):
+    """Heat, which holds the cluster, did not answer."""
+
+
+def read_cluster(request, read):
+    """What `read` returns: a cluster that is not there (or not this
+    project's) goes back to the list; Heat not answering is said in place
+    (ClusterUnavailable), not by a redirect to a list that would wait on
+    Heat a second time."""
+    try:
+        return read()
+    except (exceptions.NotFound, heat_exc.HTTPNotFound):
+        exceptions.handle(request, _('Unable to retrieve the cluster.'),
+                          redirect=reverse(INDEX_URL))
+    except Exception as error:
+        # Records the error for the page; an error it does not know (our
+        # own bug) is raised again.
+        exceptions.handle(request, _('Unable to retrieve the cluster.'))
+        raise ClusterUnavailable() from error
+
+
+def unavailable(request):
+    return shortcuts.render(
+        request, 'project/heal_clusters/unavailable.html',
+        {'page_title': _('Cluster unavailable'), 'url': reverse(INDEX_URL)},
+        status=503)
 
 
 def available_services(request, templates):
@@ -133,15 +162,18 @@ class UnitTimelineView(PolicyMixin, tables.DataTableView):
     page_title = _('Unit {{ unit }} of {{ cluster.stack_name }}')
     policy_rules = (('heal', 'heal:cluster:get'),)
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except ClusterUnavailable:
+            return unavailable(request)
+
     @memoized.memoized_method
     def _timeline(self):
-        try:
-            timeline = cluster_state.fetch_timeline(
-                self.request, self.kwargs['cluster_id'], self.kwargs['unit'])
-        except Exception:
-            exceptions.handle(self.request,
-                              _('Unable to retrieve the unit.'),
-                              redirect=reverse(INDEX_URL))
+        timeline = read_cluster(self.request, lambda: (
+            cluster_state.fetch_timeline(
+                self.request, self.kwargs['cluster_id'],
+                self.kwargs['unit'])))
         if timeline is None:
             raise exceptions.NotFound()
         return timeline
@@ -172,16 +204,17 @@ class DetailView(PolicyMixin, tabs.TabbedTableView):
         read in the same round of concurrent calls."""
         units_tab = '%s__%s' % (self.tab_group_class.slug,
                                 cluster_tabs.UnitsTab.slug)
+        return read_cluster(self.request, lambda: cluster_state.fetch(
+            self.request, self.kwargs['cluster_id'],
+            with_units=(self.request.GET.get(
+                self.tab_group_class.param_name) == units_tab),
+            with_queues=cluster_tabs.UnitsTab.with_queues(self.request)))
+
+    def get(self, request, *args, **kwargs):
         try:
-            return cluster_state.fetch(
-                self.request, self.kwargs['cluster_id'],
-                with_units=(self.request.GET.get(
-                    self.tab_group_class.param_name) == units_tab),
-                with_queues=cluster_tabs.UnitsTab.with_queues(self.request))
-        except Exception:
-            exceptions.handle(self.request,
-                              _('Unable to retrieve the cluster.'),
-                              redirect=reverse(INDEX_URL))
+            return super().get(request, *args, **kwargs)
+        except ClusterUnavailable:
+            return unavailable(request)
 
     def get_cluster(self):
         return self.get_cluster_state().cluster
