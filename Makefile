@@ -27,7 +27,7 @@ help:
 	@echo "make fail CLUSTER=name UNIT=0 [EVENT=delete|stopped|error]"
 	@echo "make bench  - page and heal costs at 3, 10, 50 units and 200 fakes"
 	@echo "make soak N=10 - stop/start cycles, each checked and healing a server"
-	@echo "make faults - every page with each API service frozen, then killed"
+	@echo "make faults [SERVICES=heat-api ...] - every page with each API service frozen, then killed"
 
 debian-packages:
 	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
@@ -121,7 +121,7 @@ soak: cloud
 
 # Every page with each API service frozen, then killed, in turn.
 faults: cloud
-	$(DEVCLOUD) with -- $(PY) -m bench.faults
+	$(DEVCLOUD) with -- $(PY) -m bench.faults $(SERVICES)
 
 # Speed figures on the local cloud (started for the run unless already up).
 bench: cloud
