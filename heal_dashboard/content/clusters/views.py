@@ -56,11 +56,18 @@ def read_cluster(request, read):
         raise ClusterUnavailable() from error
 
 
-def unavailable(request):
-    return shortcuts.render(
-        request, 'project/heal_clusters/unavailable.html',
-        {'page_title': _('Cluster unavailable'), 'url': reverse(INDEX_URL)},
-        status=503)
+class ClusterPageMixin(PolicyMixin):
+    """A page of one cluster: Heat not answering (ClusterUnavailable from
+    read_cluster) renders a page that says so."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except ClusterUnavailable:
+            return shortcuts.render(
+                request, 'project/heal_clusters/unavailable.html',
+                {'page_title': _('Cluster unavailable'),
+                 'url': reverse(INDEX_URL)}, status=503)
 
 
 def available_services(request, templates):
@@ -154,7 +161,7 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
         return shortcuts.redirect(reverse(DETAIL_URL, args=[cluster_id]))
 
 
-class UnitTimelineView(PolicyMixin, tables.DataTableView):
+class UnitTimelineView(ClusterPageMixin, tables.DataTableView):
     """Why a unit was replaced: its alarms, queue, executions and Heat
     events on one time line."""
     table_class = cluster_tables.TimelineTable
@@ -162,18 +169,12 @@ class UnitTimelineView(PolicyMixin, tables.DataTableView):
     page_title = _('Unit {{ unit }} of {{ cluster.stack_name }}')
     policy_rules = (('heal', 'heal:cluster:get'),)
 
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except ClusterUnavailable:
-            return unavailable(request)
-
     @memoized.memoized_method
     def _timeline(self):
         timeline = read_cluster(self.request, lambda: (
-            cluster_state.fetch_timeline(
-                self.request, self.kwargs['cluster_id'],
-                self.kwargs['unit'])))
+            cluster_state.fetch_timeline(self.request,
+                                         self.kwargs['cluster_id'],
+                                         self.kwargs['unit'])))
         if timeline is None:
             raise exceptions.NotFound()
         return timeline
@@ -192,7 +193,7 @@ class UnitTimelineView(PolicyMixin, tables.DataTableView):
         return context
 
 
-class DetailView(PolicyMixin, tabs.TabbedTableView):
+class DetailView(ClusterPageMixin, tabs.TabbedTableView):
     tab_group_class = cluster_tabs.ClusterTabs
     template_name = 'horizon/common/_detail.html'
     page_title = '{{ cluster.stack_name }}'
@@ -209,12 +210,6 @@ class DetailView(PolicyMixin, tabs.TabbedTableView):
             with_units=(self.request.GET.get(
                 self.tab_group_class.param_name) == units_tab),
             with_queues=cluster_tabs.UnitsTab.with_queues(self.request)))
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except ClusterUnavailable:
-            return unavailable(request)
 
     def get_cluster(self):
         return self.get_cluster_state().cluster
