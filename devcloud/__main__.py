@@ -7,6 +7,7 @@
   status  what runs
   with    start what is needed, run a command, stop what this started
   fail    publish the compute event a unit's failure makes (see inject.py)
+  load    store CPU load for a cluster's servers in Gnocchi (see load.py)
 """
 
 import argparse
@@ -59,16 +60,26 @@ def start_compute():
     compute.write_configs()
     compute.data_dirs()
     first = not os.path.exists(compute.INITIALISED)
+    first_metric = not os.path.exists(compute.METRIC_INITIALISED)
     if first:
         timed('compute dbs', compute.initialise)
+    if first_metric:
+        timed('gnocchi db', compute.initialise_metric)
     started = start_and_wait(services.compute_tier())
     started += start_and_wait([services.nova_compute()])
     timed('compute host', compute.map_compute_host)
     if first:
         timed('demo resources', compute.populate_demo)
-        with open(compute.INITIALISED, 'w', encoding='utf-8') as f:
-            f.write('ok\n')
+        mark_done(compute.INITIALISED)
+    if first_metric:
+        timed('gnocchi resources', compute.populate_metric)
+        mark_done(compute.METRIC_INITIALISED)
     return started
+
+
+def mark_done(marker):
+    with open(marker, 'w', encoding='utf-8') as f:
+        f.write('ok\n')
 
 
 def running():
@@ -95,8 +106,7 @@ def start():
     if first:
         timed('keystone data', bootstrap.populate_keystone)
         timed('service dbs', bootstrap.sync_services)
-        with open(INITIALISED, 'w', encoding='utf-8') as f:
-            f.write('ok\n')
+        mark_done(INITIALISED)
     started += start_and_wait(services.openstack())
     if services.has_compute():
         started += start_compute()
@@ -222,7 +232,9 @@ def main(argv=None):
     with_parser = sub.add_parser('with')
     with_parser.add_argument('argv', nargs=argparse.REMAINDER)
     from devcloud import inject
+    from devcloud import load
     inject.add_parser(sub)
+    load.add_parser(sub)
     args = parser.parse_args(argv)
     try:
         if args.command == 'run':
@@ -240,6 +252,8 @@ def main(argv=None):
         elif args.command == 'with':
             command = args.argv[1:] if args.argv[:1] == ['--'] else args.argv
             return run_with(command)
+        elif args.command == 'load':
+            return load.main(args)
         else:
             return inject.main(args)
     except process.DevcloudError as error:

@@ -1,9 +1,13 @@
 """The local cloud's compute tier: Nova (fake virt driver), Placement,
-Glance, Neutron's API and Ceilometer's event pipeline, from a venv of their
-own (.venv-compute: ceilometer pins an older python-dateutil than the
+Glance, Neutron's API, Ceilometer's event pipeline and Gnocchi, from a venv
+of their own (.venv-compute: ceilometer pins an older python-dateutil than the
 control plane's). With it the bundled templates run real servers, and a
 failure is a real server deleted, stopped or put in error: Nova's
 notification, Ceilometer's event on alarm.all, Aodh's alarm.
+
+Gnocchi holds the metrics the autoscaling template's alarms query. Nothing
+here can poll the fake servers (Ceilometer's only inspector is libvirt):
+`make load` (load.py) stores their CPU measures as a polling agent would.
 
 Without that venv the local cloud is the control plane alone, and the
 Launch form uses the stand-ins.
@@ -33,6 +37,18 @@ CATALOG = (
     ('network', 'neutron', 'http://%s:9696' % layout.HOST),
 )
 INITIALISED = layout.path('compute-initialised')
+# Gnocchi joined the tier later: an install made before gets it on its
+# next start.
+METRIC_CATALOG = (('metric', 'gnocchi', 'http://%s:8041' % layout.HOST),)
+METRIC_INITIALISED = layout.path('metric-initialised')
+# The archive policy of the CPU measures `make load` stores: 60 s points
+# for a day, with the rate the scaling alarms aggregate. (Ceilometer's own
+# on a real cloud, ceilometer-low-rate, keeps 5-minute points.)
+ARCHIVE_POLICY = {
+    'name': 'heal-60s',
+    'aggregation_methods': ['mean', 'rate:mean'],
+    'definition': [{'granularity': '0:01:00', 'timespan': '1 day'}],
+}
 
 # What the demo project launches with (made on the first start).
 FLAVOR = {'name': 'heal.tiny', 'ram': 128, 'vcpus': 1, 'disk': 1}
@@ -45,7 +61,7 @@ SUBNET = {'name': 'demo-subnet', 'cidr': '10.20.0.0/24'}
 CONFIGS = (('nova', 'nova.conf'), ('placement', 'placement.conf'),
            ('glance', 'glance-api.conf'), ('neutron', 'neutron.conf'),
            ('ceilometer', 'ceilometer.conf'),
-           ('ceilometer', 'event_pipeline.yaml'))
+           ('ceilometer', 'event_pipeline.yaml'), ('gnocchi', 'gnocchi.conf'))
 # Paste pipelines, copied from the compute venv beside each configuration.
 PASTE_FILES = (('nova', 'api-paste.ini'), ('neutron', 'api-paste.ini'),
                ('glance', 'glance-api-paste.ini'))
@@ -79,6 +95,33 @@ def initialise():
     bootstrap.create_databases(DATABASES)
     bootstrap.add_services(bootstrap.admin_client(), SERVICE_USERS, CATALOG)
     sync_databases()
+
+
+def initialise_metric():
+    """Gnocchi's database, service user, catalog entry and schema (with
+    Gnocchi's default archive policies)."""
+    bootstrap.create_databases(('gnocchi',))
+    bootstrap.add_services(bootstrap.admin_client(), ('gnocchi',),
+                           METRIC_CATALOG)
+    process.run_once([services.compute_bin('gnocchi-upgrade'),
+                      '--config-file', layout.config_file('gnocchi')])
+
+
+def populate_metric():
+    """Once Gnocchi answers: Ceilometer's resource types (`instance`, with
+    the `server_group` the scaling alarms query by) and the local cloud's
+    archive policy."""
+    _manage('ceilometer-upgrade', layout.config_file('ceilometer'),
+            '--retry', '5')
+    from gnocchiclient import client as gnocchi_client
+    from gnocchiclient import exceptions as gnocchi_exceptions
+    gnocchi = gnocchi_client.Client(
+        '1', session=layout.session_for(layout.ADMIN),
+        adapter_options={'region_name': layout.REGION})
+    try:
+        gnocchi.archive_policy.create(ARCHIVE_POLICY)
+    except gnocchi_exceptions.ArchivePolicyAlreadyExists:
+        pass
 
 
 def _manage(tool, config_file, *args):
@@ -183,6 +226,7 @@ def _public_key():
 
 def data_dirs():
     for folder in ('nova/instances', 'nova/locks', 'glance/images',
-                   'glance/staging', 'glance/tasks', 'neutron/locks'):
+                   'glance/staging', 'glance/tasks', 'neutron/locks',
+                   'gnocchi'):
         os.makedirs(layout.path(*folder.split('/')), exist_ok=True)
 

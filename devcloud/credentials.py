@@ -22,6 +22,7 @@ DATABASE_OWNERS = {
     'keystone': 'keystone', 'heat': 'heat', 'mistral': 'mistral',
     'aodh': 'aodh', 'nova_api': 'nova', 'nova_cell0': 'nova', 'nova': 'nova',
     'placement': 'placement', 'glance': 'glance', 'neutron': 'neutron',
+    'gnocchi': 'gnocchi',
 }
 KEYS = ('service_password', 'postgres_password', 'redis_password',
         'rabbit_password', 'horizon_secret_key', 'signed_url_key',
@@ -48,7 +49,7 @@ def load():
     """The credentials, made now on a fresh state directory."""
     try:
         with open(path(), encoding='utf-8') as f:
-            return json.load(f)
+            return _with_new_databases(json.load(f))
     except FileNotFoundError:
         pass
     if os.path.exists(layout.path('initialised')):
@@ -64,6 +65,22 @@ def load():
     with os.fdopen(descriptor, 'w', encoding='utf-8') as f:
         json.dump(made, f, indent=1)
     return made
+
+
+def _with_new_databases(known):
+    """The credentials, with a password for each database role added to
+    the cloud since they were made (saved): a service joining an existing
+    install gets a secret of its own too."""
+    missing = set(DATABASE_OWNERS.values()) - set(known['databases'])
+    if missing:
+        known['databases'].update({owner: secrets.token_hex(16)
+                                   for owner in sorted(missing)})
+        descriptor = os.open(path() + '.new',
+                             os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, 'w', encoding='utf-8') as f:
+            json.dump(known, f, indent=1)
+        os.replace(path() + '.new', path())
+    return known
 
 
 def get(key):

@@ -34,6 +34,8 @@ COMPUTE_CHECKS = (
      '/v2.0/ports?limit=1', {}),
     ('placement: providers', ('placement-api',), 'placement',
      '/resource_providers', {}),
+    ('gnocchi: archive policies', ('gnocchi-api',), 'metric',
+     '/v1/archive_policy', {}),
 )
 
 
@@ -69,6 +71,19 @@ def _compute_schedulable(session):
     return None
 
 
+def _metricd_processing(session):
+    """None when Gnocchi reports a metricd processor: without one, new
+    measures are never aggregated and no scaling alarm sees them."""
+    status = session.get('/v1/status?details=false', endpoint_filter={
+        'service_type': 'metric', 'interface': 'public',
+        'region_name': layout.REGION}, timeout=CALL_TIMEOUT, raise_exc=False)
+    if status.status_code != 200:
+        return 'status: HTTP %d' % status.status_code
+    if not status.json().get('metricd', {}).get('processors'):
+        return 'no metricd processor'
+    return None
+
+
 def checks(with_compute):
     """[(name, services, function(session) -> problem or None)]."""
     found = [('keystone: token', ('keystone',),
@@ -80,6 +95,8 @@ def checks(with_compute):
     if with_compute:
         found.append(('nova-compute: schedulable', ('nova-compute',),
                       _compute_schedulable))
+        found.append(('gnocchi-metricd: processing', ('gnocchi-metricd',),
+                      _metricd_processing))
     found.append(('horizon: login page', ('horizon',), _horizon))
     return found
 

@@ -144,9 +144,9 @@ def compute_wsgi(name, app, port, env):
 
 
 def compute_tier():
-    """Nova, Placement, Glance, Neutron's API and Ceilometer's event
-    agent (see compute.py), nova-compute apart: it starts once Placement
-    answers."""
+    """Nova, Placement, Glance, Neutron's API, Ceilometer's event agent
+    and Gnocchi (see compute.py), nova-compute apart: it starts once
+    Placement answers."""
     return [
         compute_wsgi('neutron-api', 'devcloud.neutron_wsgi:application',
                      9696, {'OS_NEUTRON_CONFIG_DIR':
@@ -163,6 +163,10 @@ def compute_tier():
         compute_command('nova-conductor', 'nova'),
         compute_command('nova-scheduler', 'nova'),
         compute_command('ceilometer-agent-notification', 'ceilometer'),
+        # Gnocchi: the autoscaling alarms' metrics (see compute.py).
+        compute_wsgi('gnocchi-api', 'gnocchi.wsgi.api:application', 8041,
+                     {}),
+        compute_command('gnocchi-metricd', 'gnocchi'),
     ]
 
 

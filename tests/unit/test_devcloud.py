@@ -1,6 +1,7 @@
 """The local cloud's own code: configuration rendering and process
 handling (the services themselves run in the integration tier)."""
 
+import json
 import os
 import signal
 import socket
@@ -61,6 +62,13 @@ def test_compute_configs_render_with_the_options_that_mattered():
         assert 'postgresql+psycopg2://' in configs[name], name
     assert 'mechanism_drivers = devcloud_bind' in configs['neutron.conf']
     assert 'pipelines = event' in configs['ceilometer.conf']
+    gnocchi = configs['gnocchi.conf']
+    for option in ('auth_mode = keystone', 'driver = file',
+                   'metric_processing_delay = 5',
+                   'url = postgresql+psycopg2://gnocchi:'):
+        assert option in gnocchi
+    # metricd's group members are what its readiness check reads.
+    assert 'coordination_url = redis://' in gnocchi
     pipeline = yaml.safe_load(configs['event_pipeline.yaml'])
     assert pipeline['sinks'][0]['publishers'] == [
         'notifier://?topic=alarm.all']
@@ -79,11 +87,12 @@ def test_the_compute_tier_runs_only_where_installed(monkeypatch):
 
 def test_keystone_and_horizon_configs_render():
     values = layout.template_values()
-    assert 'password_hash_rounds = 4' in layout.render('keystone.conf.in',
-                                                       values)
+    keystone = layout.render('keystone.conf.in', values)
+    assert 'password_hash_rounds = 4' in keystone
     settings = layout.render('local_settings.py.in', values)
     compile(settings, 'local_settings.py', 'exec')
     assert '_1900_heal_dashboard.py' in settings
+    assert 'HEAL_DASHBOARD_PARAMETER_DEFAULTS' in settings
 
 
 def test_aodh_paste_filters_are_told_where_aodh_conf_is(state):
@@ -184,6 +193,42 @@ def test_configs_hold_the_installs_secrets_readable_by_root_alone(state):
         for shared in ('devcloud-service', 'devcloud-signed-url-key',
                        'guest:guest', 'postgres@'):
             assert shared not in text, (name, shared)
+
+
+def test_a_service_added_later_gets_a_database_secret_of_its_own(state):
+    from devcloud import credentials
+    made = credentials.load()
+    del made['databases']['gnocchi']  # as an install from before Gnocchi
+    with open(credentials.path(), 'w', encoding='utf-8') as f:
+        json.dump(made, f)
+    password = credentials.load()['databases']['gnocchi']
+    assert len(password) == 32 and password not in made.values()
+    assert credentials.load()['databases']['gnocchi'] == password  # kept
+    assert oct(os.stat(credentials.path()).st_mode & 0o777) == '0o600'
+
+
+def test_load_grows_each_counter_at_the_percentage_of_its_vcpus():
+    from devcloud import load
+    assert load.next_cpu(None, 100.0, 90, 1) == (100.0, 0)
+    # 90 % of 2 vCPUs for 60 s: 108 s of CPU time, in ns.
+    assert load.next_cpu((100.0, 5), 160.0, 90, 2) == (
+        160.0, 5 + 108 * 10 ** 9)
+    # A clock that went back adds nothing: the counter never goes down.
+    assert load.next_cpu((100.0, 5), 90.0, 90, 1) == (90.0, 5)
+
+
+def test_load_keeps_the_resource_the_scaling_alarms_query():
+    from devcloud import load
+
+    class Server:
+        id, tenant_id, user_id, name = 's1', 'demo-id', 'u1', 'web-0'
+        flavor = {'original_name': 'heal.tiny', 'vcpus': 1}
+        image = {'id': 'img'}
+    resource = load.instance_resource(Server(), 'stack-id')
+    assert resource['server_group'] == 'stack-id'
+    assert resource['project_id'] == 'demo-id'
+    assert resource['metrics'] == {'cpu': {
+        'archive_policy_name': compute.ARCHIVE_POLICY['name']}}
 
 
 def test_a_state_made_before_the_credentials_must_be_wiped(state):
