@@ -215,6 +215,22 @@ class LaunchClusterTests(heal_helpers.TestCase):
         self.assertEqual('OS::Nova::Server',
                          spec['environment']['resource_registry']['Heal::Server'])
 
+    @helpers.create_mocks(with_heat(['template_validate']))
+    def test_the_operators_defaults_replace_the_templates(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+
+        with self.settings(HEAL_DASHBOARD_PARAMETER_DEFAULTS={
+                'alarm_cache_seconds': 0, 'not_in_template': 5}):
+            res = self.client.get(LAUNCH_FIXED_URL)
+
+        form = res.context['form']
+        self.assertEqual(0, form.fields['param_alarm_cache_seconds'].initial)
+        self.assertEqual(3, form.fields['param_cluster_size'].initial)
+        self.assertNotIn('param_not_in_template', form.fields)
+        self.assertContains(res, 'name="param_alarm_cache_seconds" '
+                                 'value="0"')
+
     @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
     def test_launch_validates_then_creates_and_opens_the_cluster(self):
         self.mock_cloud_choices()

@@ -1,6 +1,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -148,6 +149,10 @@ class LaunchClusterForm(forms.SelfHandlingForm):
         self.standin_notes = standin_notes(self.catalog, self.available)
         supplied = self.catalog.standin_parameters(self.available)
         self.help_text = self.template.description
+        # The operator's values for this cloud (e.g. Aodh's alarm cache,
+        # the metrics' granularity): no API tells the plugin them.
+        cloud_defaults = getattr(settings,
+                                 'HEAL_DASHBOARD_PARAMETER_DEFAULTS', {})
         for name, spec in ordered_parameters(validation):
             if name in supplied:
                 continue
@@ -156,7 +161,10 @@ class LaunchClusterForm(forms.SelfHandlingForm):
             if kind:
                 optional = spec.get('Default') is not None
                 choices = cloud_choices(request, kind, optional)
-            self.fields[PARAM_PREFIX + name] = parameter_field(spec, choices)
+            field = parameter_field(spec, choices)
+            if name in cloud_defaults:
+                field.initial = cloud_defaults[name]
+            self.fields[PARAM_PREFIX + name] = field
 
     def parameters(self, data):
         return {key[len(PARAM_PREFIX):]: value for key, value in data.items()
