@@ -10,7 +10,6 @@ README), so the signal must find nothing to do.
 """
 
 import time
-import uuid
 
 import pytest
 from novaclient import client as nova_client
@@ -23,9 +22,8 @@ from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import REAL_PARAMETERS
 from tests.integration.conftest import available
 from tests.integration.conftest import horizon_request
-from tests.integration.conftest import settled
+from tests.integration.conftest import launched
 from tests.integration.conftest import unit_servers
-from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
 
@@ -35,29 +33,13 @@ def autoscaling_cluster():
     if not services.has_compute():
         pytest.skip('the local cloud has no compute tier (nor Gnocchi)')
     request = horizon_request(layout.DEMO)
-    template = BUNDLED.get('autoscaling')
     services_used = available(request)
-    assert not BUNDLED.missing_services(template, services_used)
-    spec = BUNDLED.launch_spec(template, services_used)
-    spec['parameters'] = dict(
+    assert not BUNDLED.missing_services(BUNDLED.get('autoscaling'),
+                                        services_used)
+    # Granularity 60: the local cloud's Launch form default.
+    yield from launched(request, 'autoscaling', services_used, dict(
         REAL_PARAMETERS, min_size=2, desired_size=2, max_size=2,
-        # The local cloud's Launch form defaults (its local settings).
-        granularity=60, alarm_cache_seconds=0)
-    name = 'as-%s' % uuid.uuid4().hex[:8]
-    began = time.monotonic()
-    cluster_id = api.heat.stack_create(request, name, template.id,
-                                       uuid.uuid4().hex, timeout_mins=10,
-                                       disable_rollback=True, **spec)
-    try:
-        cluster = wait_for(lambda: settled(request, cluster_id), 180,
-                           what='the autoscaling cluster to be created')
-        assert cluster.stack_status == 'CREATE_COMPLETE', \
-            cluster.stack_status_reason
-        print('autoscaling cluster of 2 created in %.1f s'
-              % (time.monotonic() - began))
-        yield request, cluster
-    finally:
-        api.heat.stack_delete(request, cluster_id)
+        granularity=60))
 
 
 def unit_stacks(request, cluster_id):
