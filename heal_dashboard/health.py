@@ -425,12 +425,48 @@ SCALING_ALARM = 'OS::Aodh::GnocchiAggregationByResourcesAlarm'
 
 
 @dataclasses.dataclass
+class ScalingAlarm:
+    name: str
+    state: str   # Aodh's state, or unknown (Aodh unavailable) / missing
+    # What makes it fire, from its Gnocchi rule (None where unknown): above
+    # or below cpu_percent of a vCPU for `periods` points of `granularity`.
+    above: bool = None
+    cpu_percent: float = None
+    periods: int = None
+    granularity: int = None
+
+
+@dataclasses.dataclass
 class Scaling:
     current: int
     minimum: str
     maximum: str
     policies: list   # (name, Heat status)
-    alarms: list     # (name, Aodh state or unknown / missing)
+    alarms: list     # ScalingAlarm
+
+
+# The CPU rule's threshold is nanoseconds of CPU time per point: a percent
+# of one vCPU is granularity x 10^7 of them (the template's own formula).
+NS_PER_PERCENT_SECOND = 10 ** 7
+
+
+def scaling_alarm(name, alarm):
+    """A scaling alarm's state and, from its rule, what makes it fire;
+    `alarm` is Aodh's, None when Aodh has none, 'unknown' without Aodh."""
+    if alarm is None or isinstance(alarm, str):
+        return ScalingAlarm(name, alarm or 'missing')
+    state = _get(alarm, 'state') or 'missing'
+    rule = _get(alarm, 'gnocchi_aggregation_by_resources_threshold_rule')
+    try:
+        granularity = int(rule['granularity'])
+        return ScalingAlarm(
+            name, state, above=rule['comparison_operator'] in ('gt', 'ge'),
+            cpu_percent=round(float(rule['threshold'])
+                              / (granularity * NS_PER_PERCENT_SECOND), 1),
+            periods=int(rule['evaluation_periods']),
+            granularity=granularity)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return ScalingAlarm(name, state)
 
 
 def cluster_size(resources):
@@ -447,11 +483,10 @@ def scaling(resources, parameters, alarms):
     Aodh's alarms ({id: alarm}, or None if Aodh was unavailable)."""
     top = [r for r in resources if not _get(r, 'parent_resource')]
 
-    def alarm_state(resource):
-        alarm_id = _get(resource, 'physical_resource_id')
+    def alarm(resource):
         if alarms is None:
             return 'unknown'
-        return _get(alarms.get(alarm_id), 'state') or 'missing'
+        return alarms.get(_get(resource, 'physical_resource_id'))
 
     return Scaling(
         current=cluster_size(resources),
@@ -460,8 +495,10 @@ def scaling(resources, parameters, alarms):
         policies=sorted((_get(r, 'resource_name'), resource_status(r))
                         for r in top
                         if _get(r, 'resource_type') == SCALING_POLICY),
-        alarms=sorted((_get(r, 'resource_name'), alarm_state(r)) for r in top
-                      if _get(r, 'resource_type') == SCALING_ALARM))
+        alarms=sorted((scaling_alarm(_get(r, 'resource_name'), alarm(r))
+                       for r in top
+                       if _get(r, 'resource_type') == SCALING_ALARM),
+                      key=lambda found: found.name))
 
 
 @dataclasses.dataclass

@@ -471,3 +471,25 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
         self.assertContains(res, '2 (between 2 and 6)')
         self.assertContains(res, 'scale_out')
         self.assertContains(res, 'alarm: unknown')
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
+                           api.aodh: ['alarms_list']})
+    def test_overview_says_what_makes_each_scaling_alarm_fire(self):
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', tags=['heal-dashboard', 'heal-template=autoscaling'],
+            parameters={'min_size': '2', 'max_size': '6'})
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0)) + [
+            test_data.resource('cpu_low', health.SCALING_ALARM, 'a2', 'c1')]
+        self.mock_alarms_list.return_value = [{
+            'alarm_id': 'a2', 'state': 'ok', 'type':
+            'gnocchi_aggregation_by_resources_threshold',
+            'gnocchi_aggregation_by_resources_threshold_rule': {
+                'threshold': 4500000000.0, 'comparison_operator': 'lt',
+                'granularity': 300, 'evaluation_periods': 2}}]
+
+        res = self.client.get(detail_url('c1'))
+
+        self.assertContains(res, "alarm: ok,")
+        self.assertContains(res, 'below 1.5 % of a vCPU for 2 points of '
+                                 '300 s')

@@ -283,15 +283,24 @@ def test_scaling_joins_group_size_policies_and_alarms():
         resource('cpu_high', health.SCALING_ALARM, 'a1', 'cluster-id'),
         resource('cpu_low', health.SCALING_ALARM, 'a2', 'cluster-id'),
     ]
+    # As Aodh has the template's cpu_high: 80 % of a vCPU over 60 s points.
+    high = {'state': 'alarm',
+            'gnocchi_aggregation_by_resources_threshold_rule': {
+                'threshold': 48000000000.0, 'comparison_operator': 'gt',
+                'granularity': 60, 'evaluation_periods': 2}}
     summary = health.scaling(resources, {'min_size': '2', 'max_size': '6'},
-                             {'a1': {'state': 'alarm'}})
+                             {'a1': high})
     assert (summary.current, summary.minimum, summary.maximum) == (
         2, '2', '6')
     assert summary.policies == [('scale_in', 'CREATE_COMPLETE'),
                                 ('scale_out', 'CREATE_COMPLETE')]
-    assert summary.alarms == [('cpu_high', 'alarm'), ('cpu_low', 'missing')]
-    assert health.scaling(resources, {}, None).alarms == [
-        ('cpu_high', 'unknown'), ('cpu_low', 'unknown')]
+    assert summary.alarms == [
+        health.ScalingAlarm('cpu_high', 'alarm', above=True,
+                            cpu_percent=80.0, periods=2, granularity=60),
+        health.ScalingAlarm('cpu_low', 'missing')]
+    assert [(a.name, a.state) for a in health.scaling(
+        resources, {}, None).alarms] == [('cpu_high', 'unknown'),
+                                         ('cpu_low', 'unknown')]
 
 
 def test_switched_off_alarms_mean_self_healing_is_paused():
