@@ -62,7 +62,6 @@ class QueueState:
     name: str
     messages: int = None      # None: unknown
     subscribed: bool = None   # a subscription exists
-    confirmed: bool = None    # ... and confirmed (where Zaqar asks that)
 
 
 @dataclasses.dataclass
@@ -230,10 +229,7 @@ def queue_state(parts, queues):
     subscriptions = _get(info, 'subscriptions')
     return QueueState(
         name, messages=_get(info, 'messages'),
-        subscribed=None if subscriptions is None else bool(subscriptions),
-        # Zaqar leaves 'confirmed' unset where no confirmation is required.
-        confirmed=None if subscriptions is None else any(
-            _get(s, 'confirmed') is not False for s in subscriptions))
+        subscribed=None if subscriptions is None else bool(subscriptions))
 
 
 def execution_state(execution):

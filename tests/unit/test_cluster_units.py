@@ -53,8 +53,11 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.assertEqual(['0', '1', '2'], [u.name for u in table.data])
         self.assertEqual({'healthy'}, {u.health for u in table.data})
         self.assertContains(res, 'Healthy', 3)
-        self.assertContains(res, 'deleted: ok')
-        self.assertContains(res, 'subscribed, confirmed')
+        # Aodh's "ok" and "insufficient data" of an event alarm that never
+        # fired, in words.
+        self.assertContains(res, 'deleted: watching')
+        self.assertNotContains(res, 'deleted: ok')
+        self.assertContains(res, 'subscribed<')
         self.assertContains(res, '0 messages')
         self.assertContains(res, 'alice')
         self.assertContains(res, 'data-heal-queues="loaded"')

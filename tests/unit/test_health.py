@@ -81,7 +81,7 @@ def test_healthy_units_join_every_service():
     assert first.server_status == 'ACTIVE'
     assert [(a.kind, a.state) for a in first.alarms] == [
         ('deleted', 'ok'), ('stopped', 'ok'), ('error', 'ok')]
-    assert first.queue == health.QueueState('queue-0', 0, True, True)
+    assert first.queue == health.QueueState('queue-0', 0, True)
     assert first.last_execution is None
     assert first.settled
 
@@ -221,11 +221,11 @@ def test_a_queue_without_subscription_is_unprotected():
     assert unit.reasons == ['queue has no subscription']
 
 
-def test_an_unconfirmed_subscription_is_shown_but_no_gap():
+def test_an_unconfirmed_subscription_is_no_gap():
     [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
                           all_alarms(1), all_queues(1, confirmed=False))
     assert unit.health == health.HEALTHY
-    assert unit.queue.confirmed is False
+    assert unit.queue.subscribed
 
 
 def test_no_queue_resource_is_unprotected():

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.utils.translation import ngettext_lazy
+from django.utils.translation import pgettext_lazy
 from horizon import exceptions
 from horizon import messages
 from horizon import tables
@@ -261,11 +262,24 @@ def resource_cell(unit):
                        unit.status, unit.status_reason or '')
 
 
+# An event alarm in a person's words: Aodh says "insufficient data" of one
+# that never fired, which reads as a fault.
+ALARM_STATE_WORDS = {
+    'insufficient data': pgettext_lazy('Alarm state', 'watching'),
+    'ok': pgettext_lazy('Alarm state', 'watching'),
+    'alarm': pgettext_lazy('Alarm state', 'fired'),
+    'disabled': pgettext_lazy('Alarm state', 'paused'),
+    'missing': pgettext_lazy('Alarm state', 'missing'),
+    'unknown': pgettext_lazy('Alarm state', 'unknown'),
+}
+
+
 def alarms_cell(unit):
     return format_html_join(
-        mark_safe('<br>'), '<span class="heal-alarm heal-alarm-{}">{}: {}'
-        '</span>',
-        ((alarm.state.replace(' ', '-'), alarm.kind, alarm.state)
+        mark_safe('<br>'), '<span class="heal-alarm heal-alarm-{}" '
+        'title="{}">{}: {}</span>',
+        ((alarm.state.replace(' ', '-'), alarm.state, alarm.kind,
+          ALARM_STATE_WORDS.get(alarm.state, alarm.state))
          for alarm in unit.alarms))
 
 
@@ -277,10 +291,10 @@ def queue_cell(unit):
         subscription = _('subscription unknown')
     elif not queue.subscribed:
         subscription = _('no subscription')
-    elif queue.confirmed:
-        subscription = _('subscribed, confirmed')
     else:
-        subscription = _('subscribed, unconfirmed')
+        # Confirmed or not: a trust subscription needs no confirmation, and
+        # a cloud that asks for it does not deliver to unconfirmed ones.
+        subscription = _('subscribed')
     messages = '?' if queue.messages is None else queue.messages
     return format_html(
         '{}<br><small class="text-muted">{}</small>',
