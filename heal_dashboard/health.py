@@ -55,6 +55,9 @@ class AlarmState:
     state: str       # ok, alarm, insufficient data, disabled, missing
                      # or unknown
     fired_at: str = None
+    # It fired before the unit's server was last (re)built: the failure it
+    # saw was healed (an event alarm stays in alarm until it fires again).
+    healed: bool = False
 
 
 @dataclasses.dataclass
@@ -284,12 +287,8 @@ def judge(unit_status, server_resource, server_status, alarms, queue,
         problems.append('server is gone')
     elif server_known and server_status in SERVER_FAILED:
         problems.append('server is %s' % server_status)
-    # An alarm stays in alarm after a heal: only one that fired since the
-    # server was last (re)built speaks of this server.
-    built = _seconds(_get(server_resource, 'updated_time')
-                     or _get(server_resource, 'creation_time'))
     problems += ['alarm on %s fired' % a.kind for a in alarms
-                 if a.state == 'alarm' and _seconds(a.fired_at) >= built]
+                 if a.state == 'alarm' and not a.healed]
     notes = []
     if execution and execution.stalled:
         notes.append('a heal stalled (execution %s, unfinished since %s)' % (
@@ -351,6 +350,13 @@ def units(resources, servers=None, alarms=None, queues=None,
         server_status = (_get(server, 'status') if servers is not None
                          else resource_status(server_resource) or None)
         unit_alarms = alarm_states(parts, alarms)
+        # An alarm stays in alarm after a heal: only one that fired since
+        # the server was last (re)built speaks of this server.
+        built = _seconds(_get(server_resource, 'updated_time')
+                         or _get(server_resource, 'creation_time'))
+        for alarm in unit_alarms:
+            alarm.healed = (alarm.state == 'alarm'
+                            and _seconds(alarm.fired_at) < built)
         queue = queue_state(parts, queues)
         execution = latest.get(stack_id)
         health, reasons = judge(

@@ -42,6 +42,23 @@ class UnitsTabTests(heal_helpers.TestCase):
         return res
 
     @helpers.create_mocks(UNIT_MOCKS)
+    def test_an_alarm_from_before_the_last_heal_reads_healed(self):
+        self.set_cluster(1)
+        # Aodh keeps the alarm in alarm after the heal rebuilt the server.
+        self.mock_alarms_list.return_value = [
+            dict(alarm, alarm_id=alarm_id, state='alarm',
+                 state_timestamp='2026-11-25T09:59:59.000000')
+            for alarm_id, alarm in test_data.all_alarms(1).items()]
+
+        res = self.get_units()
+
+        self.assertEqual(['healthy'],
+                         [u.health for u in res.context['units_table'].data])
+        self.assertContains(res, 'deleted: fired, healed')
+        self.assertContains(res, 'heal-alarm-healed')
+        self.assertNotContains(res, 'heal-alarm-alarm')
+
+    @helpers.create_mocks(UNIT_MOCKS)
     def test_units_show_every_services_state(self):
         self.set_cluster(3)
         self.mock_executions_list.return_value = [

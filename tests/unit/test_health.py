@@ -131,6 +131,7 @@ def test_an_alarm_fired_after_the_server_was_built_is_unhealthy():
         all_queues(1))
     assert unit.health == health.UNHEALTHY
     assert 'alarm on deleted fired' in unit.reasons
+    assert not any(alarm.healed for alarm in unit.alarms)
 
 
 def test_an_alarm_that_fired_before_a_replacement_is_history():
@@ -140,6 +141,7 @@ def test_an_alarm_that_fired_before_a_replacement_is_history():
         all_alarms(1, 'alarm', fired_at='2026-11-25T09:59:59.000000'),
         all_queues(1))
     assert unit.health == health.HEALTHY
+    assert all(alarm.healed for alarm in unit.alarms)
 
 
 def test_a_running_execution_means_healing():

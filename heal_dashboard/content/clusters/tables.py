@@ -274,13 +274,25 @@ ALARM_STATE_WORDS = {
 }
 
 
+HEALED_ALARM_WORDS = pgettext_lazy('Alarm state', 'fired, healed')
+
+
+def alarm_words(alarm):
+    """(CSS state, words) of one alarm: one that fired before the
+    server's last heal reads as healed, not as a fault."""
+    if alarm.healed:
+        return 'healed', HEALED_ALARM_WORDS
+    return (alarm.state.replace(' ', '-'),
+            ALARM_STATE_WORDS.get(alarm.state, alarm.state))
+
+
 def alarms_cell(unit):
     return format_html_join(
         mark_safe('<br>'), '<span class="heal-alarm heal-alarm-{}" '
         'title="{}">{}: {}</span>',
-        ((alarm.state.replace(' ', '-'), alarm.state, alarm.kind,
-          ALARM_STATE_WORDS.get(alarm.state, alarm.state))
-         for alarm in unit.alarms))
+        ((css, alarm.state, alarm.kind, words)
+         for alarm in unit.alarms
+         for css, words in (alarm_words(alarm),)))
 
 
 def queue_cell(unit):
