@@ -25,7 +25,7 @@ help:
 	@echo "make test    - every test tier: unit, packaging, lint, integration, browser"
 	@echo "make start / stop / status - the local cloud in the background"
 	@echo "make fail CLUSTER=name UNIT=0 [EVENT=delete|stopped|error]"
-	@echo "make load CLUSTER=name CPU=90 [SECONDS=180] - CPU measures in Gnocchi"
+	@echo "make load CLUSTER=name CPU=90 [SECONDS=300] - CPU measures in Gnocchi"
 	@echo "make bench  - page and heal costs at 3, 10, 50 units and 200 fakes"
 	@echo "make soak N=10 - stop/start cycles, each checked and healing a server"
 	@echo "make faults [SERVICES=heat-api ...] - every page with each API service frozen, then killed"
@@ -89,7 +89,7 @@ fail: $(STAMP)
 
 # CPU load on a cluster's servers, as a polling agent would store it in
 # Gnocchi (the fake servers cannot be polled): drives the scaling alarms.
-SECONDS ?= 180
+SECONDS ?= 300
 load: $(STAMP)
 	$(DEVCLOUD) load $(CLUSTER) --cpu $(CPU) --seconds $(SECONDS)
 

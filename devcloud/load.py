@@ -14,7 +14,7 @@ percentage, for a threshold of percent x granularity: so one measure per
 granularity, as a real cloud polls (a point made of several measures of a
 partly elapsed period would read low).
 
-  python -m devcloud load CLUSTER --cpu 90 [--seconds 180] [--interval 60]
+  python -m devcloud load CLUSTER --cpu 90 [--seconds 300] [--interval 60]
 
 Servers that appear meanwhile (a scale-out) get the load from the next
 interval on.
@@ -161,8 +161,9 @@ def add_parser(subparsers):
     parser.add_argument('cluster', help='cluster stack name or id')
     parser.add_argument('--cpu', type=float, required=True,
                         help='percent of each server\'s vCPUs')
-    parser.add_argument('--seconds', type=float, default=180,
-                        help='how long to keep storing (default 180)')
+    parser.add_argument('--seconds', type=float, default=300,
+                        help='how long to keep storing (default 300: '
+                        'the alarms need two points past a threshold)')
     parser.add_argument('--interval', type=float, default=60,
                         help='seconds between measures: the metrics\' '
                         'granularity (default 60, the local cloud\'s)')
