@@ -66,10 +66,12 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
 def test_the_units_are_real_active_servers_with_ports(real_cluster):
     request, cluster = real_cluster
     nova = nova_as(layout.DEMO)
-    for server_id in unit_servers(request, cluster.id).values():
+    for unit, server_id in unit_servers(request, cluster.id).items():
         server = nova.servers.get(server_id)
         assert server.status == 'ACTIVE'
         assert compute.NETWORK in server.addresses, server.addresses
+        # Named <cluster>-<unit index>, not Heat's generated string.
+        assert server.name == '%s-%s' % (cluster.stack_name, unit)
     # The cluster page joins Nova's state for every unit in one list call.
     state = cluster_state.fetch(request, cluster.id)
     assert {u.server_status for u in state.units} == {'ACTIVE'}
