@@ -452,18 +452,23 @@ class ClusterPolicyTests(heal_helpers.TestCase):
 
 class AutoscalingOverviewTests(heal_helpers.TestCase):
 
-    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
-                           api.aodh: ['alarms_list']})
-    def test_overview_shows_size_policies_and_alarms(self):
+    def mock_autoscaling_cluster(self, units, *top_resources):
+        """Cluster c1 of the autoscaling template (2 to 6 units) with
+        these units and top-level resources."""
         self.mock_stack_get.return_value = test_data.stack(
             'c1', 'web', tags=['heal-dashboard', 'heal-template=autoscaling'],
             parameters={'min_size': '2', 'max_size': '6'})
         self.mock_resources_list.return_value = test_data.cluster_resources(
-            test_data.unit_resources(0), test_data.unit_resources(1)) + [
-            test_data.resource('scale_out', health.SCALING_POLICY, 'p1',
-                               'c1'),
-            test_data.resource('cpu_high', health.SCALING_ALARM, 'a1',
-                               'c1')]
+            *[test_data.unit_resources(i) for i in range(units)]) + [
+            test_data.resource(name, kind, physical_id, 'c1')
+            for name, kind, physical_id in top_resources]
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
+                           api.aodh: ['alarms_list']})
+    def test_overview_shows_size_policies_and_alarms(self):
+        self.mock_autoscaling_cluster(
+            2, ('scale_out', health.SCALING_POLICY, 'p1'),
+            ('cpu_high', health.SCALING_ALARM, 'a1'))
         self.mock_alarms_list.side_effect = ks_exc.ConnectFailure('down')
 
         res = self.client.get(detail_url('c1'))
@@ -475,12 +480,8 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
     @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
                            api.aodh: ['alarms_list']})
     def test_overview_says_what_makes_each_scaling_alarm_fire(self):
-        self.mock_stack_get.return_value = test_data.stack(
-            'c1', 'web', tags=['heal-dashboard', 'heal-template=autoscaling'],
-            parameters={'min_size': '2', 'max_size': '6'})
-        self.mock_resources_list.return_value = test_data.cluster_resources(
-            test_data.unit_resources(0)) + [
-            test_data.resource('cpu_low', health.SCALING_ALARM, 'a2', 'c1')]
+        self.mock_autoscaling_cluster(
+            1, ('cpu_low', health.SCALING_ALARM, 'a2'))
         self.mock_alarms_list.return_value = [{
             'alarm_id': 'a2', 'state': 'ok', 'type':
             'gnocchi_aggregation_by_resources_threshold',
