@@ -197,7 +197,9 @@ def _stack_id_of(resource):
     return None
 
 
-def alarm_states(parts, alarms):
+def alarm_states(parts, alarms, built):
+    """The unit's alarms; `built` is when its server was last (re)built:
+    an alarm that fired before it saw a failure that was healed."""
     states = []
     for resource_name, kind in ALARMS:
         resource = parts.get(resource_name)
@@ -213,8 +215,10 @@ def alarm_states(parts, alarms):
             # A switched-off alarm (self-healing paused) evaluates nothing.
             state = (_get(alarm, 'state')
                      if _get(alarm, 'enabled', True) else 'disabled')
-            states.append(AlarmState(kind, alarm_id, state,
-                                     _get(alarm, 'state_timestamp')))
+            fired_at = _get(alarm, 'state_timestamp')
+            states.append(AlarmState(
+                kind, alarm_id, state, fired_at,
+                healed=state == 'alarm' and _seconds(fired_at) < built))
     return states
 
 
@@ -349,14 +353,11 @@ def units(resources, servers=None, alarms=None, queues=None,
         server = (servers or {}).get(server_id)
         server_status = (_get(server, 'status') if servers is not None
                          else resource_status(server_resource) or None)
-        unit_alarms = alarm_states(parts, alarms)
         # An alarm stays in alarm after a heal: only one that fired since
         # the server was last (re)built speaks of this server.
-        built = _seconds(_get(server_resource, 'updated_time')
-                         or _get(server_resource, 'creation_time'))
-        for alarm in unit_alarms:
-            alarm.healed = (alarm.state == 'alarm'
-                            and _seconds(alarm.fired_at) < built)
+        unit_alarms = alarm_states(parts, alarms, _seconds(
+            _get(server_resource, 'updated_time')
+            or _get(server_resource, 'creation_time')))
         queue = queue_state(parts, queues)
         execution = latest.get(stack_id)
         health, reasons = judge(
