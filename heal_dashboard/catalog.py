@@ -15,6 +15,9 @@ MANIFEST = 'manifest.yaml'
 
 # Every bundled cluster holds its units in a group resource of this name.
 UNITS_RESOURCE = 'units'
+# ... and its healing (workflow, alarm queue, trigger) in a nested stack of
+# this name.
+HEALING_RESOURCE = 'healing'
 
 
 def workflow_name(cluster_id):

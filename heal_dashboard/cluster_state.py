@@ -2,11 +2,11 @@
 not grow with the cluster: one list call per service, run concurrently,
 joined in memory by the health model.
 
-Zaqar has no bulk call for queue statistics or subscriptions: asked for
-(with_queues), those per-queue calls run concurrently, capped. The page
-itself leaves them out (Heat's trigger resources stand for the
-subscriptions) and fetches them with one further request once it is shown,
-so its own time does not grow with the units.
+Every unit's alarms post to the cluster's one healing queue: asked for
+(with_queues), Zaqar's word on it takes two calls (statistics and
+subscriptions: Zaqar has no bulk call) whatever the size. The page itself
+leaves them out (Heat's trigger resource stands for the subscription) and
+fetches them with one further request once it is shown.
 
 A service that is missing, down, slow or failing leaves its part unknown
 and is named in `problems`; only Heat's read of the cluster itself is
@@ -18,7 +18,6 @@ import dataclasses
 import datetime
 import logging
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from openstack_dashboard.api import base
 
@@ -50,20 +49,13 @@ def _executor(workers):
     return concurrent.futures.ThreadPoolExecutor(max_workers=workers)
 
 
-def _zaqar_concurrency():
-    return getattr(settings, 'HEAL_DASHBOARD_ZAQAR_CONCURRENCY', 4)
-
-
 def _alarms(request):
     return {alarm['alarm_id']: alarm for alarm in api.aodh.alarms_list(
         request)}
 
 
 def _queues(request, names):
-    with _executor(_zaqar_concurrency()) as pool:
-        states = pool.map(lambda name: api.zaqar.queue_state(request, name),
-                          names)
-        return dict(zip(names, states, strict=True))
+    return {name: api.zaqar.queue_state(request, name) for name in names}
 
 
 def _describe(error):
@@ -183,7 +175,7 @@ def fetch_timeline(request, cluster_id, unit_name, events_limit=50):
         stack_id = health.resource_id(unit)
         alarm_ids = [health.resource_id(parts[name])
                      for name, _kind in health.ALARMS if name in parts]
-        queue = parts.get(health.QUEUE)
+        queue = health.healing_parts(resources.result()).get(health.QUEUE)
         changes = pool.submit(attempt, 'alarming',
                               api.aodh.alarms_history, alarm_ids)
         messages = (pool.submit(attempt, 'messaging',
@@ -194,7 +186,7 @@ def fetch_timeline(request, cluster_id, unit_name, events_limit=50):
         events = pool.submit(attempt, 'orchestration', api.heat.events_list,
                              stack_id, events_limit, None, 0)
         mine = [e for e in executions.result() or ()
-                if e['input'].get('stack_id') == stack_id]
+                if health.unit_stack_of(e) == stack_id]
         entries = health.timeline(
             parts, changes.result(),
             messages.result() if messages else None, mine, events.result(),

@@ -1,9 +1,10 @@
 """Starting the cluster's healing workflow for a unit, as a person asks.
 
-The same workflow, with the same input contract, that the unit's alarms
-start through Zaqar: mark-only (heal=false) or mark-and-replace, naming the
-server the page showed, with force (a person may heal a server that looks
-healthy: the workflow honours that only for callers with a heal role).
+The same workflow, with the same input contract, that the units' alarms
+start through the cluster's healing queue: mark-only (heal=false) or
+mark-and-replace, naming the server the page showed, with force (a person
+may heal a server that looks healthy: the workflow honours that only for
+callers with a heal role).
 
 The safety rules are the workflow's (healing_workflow.yaml): one heal of a
 unit at a time under a lease held in Mistral, and a server that is no longer
@@ -79,24 +80,36 @@ def start(request, cluster, unit, heal):
 
 
 def reprotect(request, cluster, unit):
-    """Make Heat recreate what a unit lost while its server stays: its
-    trigger (the Zaqar subscription that starts its heals, with a new
-    trust) and each alarm missing from Aodh, marked unhealthy, then the
-    unit's own stack updated. Refused while the cluster is busy or the
-    unit is being healed."""
+    """Make Heat recreate what a unit lost while its server stays: each
+    alarm missing from Aodh, marked unhealthy, then the unit's own stack
+    updated; and if the cluster's healing queue lost its subscription,
+    its trigger (the subscription, with a new trust from this person's
+    token), in the healing stack. Refused while the cluster is busy or the
+    unit is being healed. The names of what is recreated."""
     refuse_if_busy(request, cluster.id)
     if unit.health == health.HEALING:
         raise Refused(_('Unit %s is being healed.') % unit.name)
+    reason = str(_('Re-protected by %s in the dashboard') % (
+        request.user.username))
+    lost = []
+    queue = unit.queue
+    # One subscription protects every unit: a second unit's Re-protect
+    # finds the healing stack already being updated.
+    if queue and queue.subscribed is False and not api.heat.cluster_get(
+            request, queue.stack_id).stack_status.endswith('IN_PROGRESS'):
+        api.heat.resource_mark_unhealthy(request, queue.stack_id,
+                                         health.TRIGGER, reason)
+        api.heat.stack_update_existing(request, queue.stack_id)
+        lost.append(health.TRIGGER)
     kinds = {kind: name for name, kind in health.ALARMS}
-    lost = [health.TRIGGER] + [kinds[alarm.kind] for alarm in unit.alarms
-                               if alarm.state == 'missing']
-    reason = _('Re-protected by %s in the dashboard') % (
-        request.user.username)
-    for resource_name in lost:
+    alarms = [kinds[alarm.kind] for alarm in unit.alarms
+              if alarm.state == 'missing']
+    for resource_name in alarms:
         api.heat.resource_mark_unhealthy(request, unit.stack_id,
-                                         resource_name, str(reason))
-    api.heat.stack_update_existing(request, unit.stack_id)
-    return lost
+                                         resource_name, reason)
+    if alarms:
+        api.heat.stack_update_existing(request, unit.stack_id)
+    return lost + alarms
 
 
 def heal_cluster(request, cluster_id):

@@ -15,6 +15,7 @@ from heal_dashboard import catalog
 
 # The unit template's resources, by name.
 SERVER = 'server'
+# The cluster's healing stack's: the queue every unit's alarms post to.
 QUEUE = 'queue'
 TRIGGER = 'trigger'
 ALARMS = (('alarm_deleted', 'deleted'), ('alarm_stopped', 'stopped'),
@@ -62,9 +63,11 @@ class AlarmState:
 
 @dataclasses.dataclass
 class QueueState:
+    """The cluster's healing queue, which every unit's alarms post to."""
     name: str
     messages: int = None      # None: unknown
     subscribed: bool = None   # a subscription exists
+    stack_id: str = None      # the healing stack, holding queue and trigger
 
 
 @dataclasses.dataclass
@@ -174,13 +177,32 @@ def group_unit_resources(resources):
     for resource in resources:
         unit = _get(resource, 'parent_resource')
         if unit in units and _stack_id_of(resource) in by_stack:
-            name = _get(resource, 'resource_name')
-            # While Heat replaces a resource, the old one (being deleted)
-            # and its replacement are both listed: keep the replacement.
-            if name not in parts[unit] or resource_status(
-                    parts[unit][name]).startswith('DELETE'):
-                parts[unit][name] = resource
+            _keep_current(parts[unit], resource)
     return {name: (units[name], parts[name]) for name in units}
+
+
+def healing_parts(resources):
+    """{part name: resource} of the cluster's healing stack (its queue
+    and trigger), from the same nested resource list."""
+    healing = [r for r in resources
+               if _get(r, 'resource_name') == catalog.HEALING_RESOURCE
+               and not _get(r, 'parent_resource')]
+    stack_id = _get(healing[0], 'physical_resource_id') if healing else None
+    parts = {}
+    for resource in resources:
+        if (_get(resource, 'parent_resource') == catalog.HEALING_RESOURCE
+                and _stack_id_of(resource) == stack_id):
+            _keep_current(parts, resource)
+    return parts
+
+
+def _keep_current(parts, resource):
+    name = _get(resource, 'resource_name')
+    # While Heat replaces a resource, the old one (being deleted) and its
+    # replacement are both listed: keep the replacement.
+    if name not in parts or resource_status(parts[name]).startswith(
+            'DELETE'):
+        parts[name] = resource
 
 
 def resource_id(resource):
@@ -223,20 +245,25 @@ def alarm_states(parts, alarms, built):
 
 
 def queue_state(parts, queues):
+    """The healing queue from the healing stack's parts and Zaqar's
+    {queue name: {'messages': n, 'subscriptions': [...]}} (or None)."""
     resource = parts.get(QUEUE)
     name = _get(resource, 'physical_resource_id') if resource else None
     if not name:
         return None
+    stack_id = _stack_id_of(resource)
     if queues is None or name not in queues:
         # Without Zaqar's word, Heat's: the trigger is the subscription.
         trigger = parts.get(TRIGGER)
         return QueueState(name, subscribed=bool(trigger) and resource_status(
-            trigger) in ('CREATE_COMPLETE', 'UPDATE_COMPLETE'))
+            trigger) in ('CREATE_COMPLETE', 'UPDATE_COMPLETE'),
+            stack_id=stack_id)
     info = queues[name]
     subscriptions = _get(info, 'subscriptions')
     return QueueState(
         name, messages=_get(info, 'messages'),
-        subscribed=None if subscriptions is None else bool(subscriptions))
+        subscribed=None if subscriptions is None else bool(subscriptions),
+        stack_id=stack_id)
 
 
 def execution_state(execution):
@@ -259,12 +286,21 @@ def execution_state(execution):
         cause=output.get('cause'))
 
 
+def unit_stack_of(execution):
+    """The unit stack an execution heals: the caller's stack_id input, or
+    on the alarm path (no such input) the unit the workflow found, in its
+    output once it has finished."""
+    output = _get(execution, 'output')
+    return ((_get(execution, 'input') or {}).get('stack_id') or (
+        output.get('unit_stack') if isinstance(output, dict) else None))
+
+
 def executions_by_unit_stack(executions):
-    """The newest execution for each unit stack (the workflow's stack_id
-    input), from a list sorted newest first."""
+    """The newest execution for each unit stack, from a list sorted
+    newest first."""
     latest = {}
     for execution in executions or ():
-        stack_id = (_get(execution, 'input') or {}).get('stack_id')
+        stack_id = unit_stack_of(execution)
         if stack_id and stack_id not in latest:
             latest[stack_id] = execution_state(execution)
     return latest
@@ -342,6 +378,8 @@ def units(resources, servers=None, alarms=None, queues=None,
     executions: the healing workflow's executions, newest first, or None.
     """
     latest = executions_by_unit_stack(executions)
+    # One queue protects every unit.
+    queue = queue_state(healing_parts(resources), queues)
     result = []
     for name, (unit, parts) in sorted(
             group_unit_resources(resources).items(),
@@ -358,7 +396,6 @@ def units(resources, servers=None, alarms=None, queues=None,
         unit_alarms = alarm_states(parts, alarms, _seconds(
             _get(server_resource, 'updated_time')
             or _get(server_resource, 'creation_time')))
-        queue = queue_state(parts, queues)
         execution = latest.get(stack_id)
         health, reasons = judge(
             resource_status(unit), server_resource, server_status, unit_alarms,
@@ -381,9 +418,9 @@ def _unit_order(name):
 
 
 def execution_history(executions, resources, tasks=None):
-    """The workflow's executions as rows: which unit (by the stack_id
-    input), who asked, what for, its tasks' states, its output, how long
-    it took. `tasks` (all the executions' tasks) may be None."""
+    """The workflow's executions as rows: which unit, who asked, what for,
+    its tasks' states, its output, how long it took. `tasks` (all the
+    executions' tasks) may be None."""
     unit_names = {_get(unit, 'physical_resource_id'): name for name, (
         unit, _parts) in group_unit_resources(resources).items()}
     steps = {}
@@ -399,8 +436,8 @@ def execution_history(executions, resources, tasks=None):
             'id': state.id, 'state': state.state, 'created': state.created,
             'duration': _duration(state.created, state.updated)
             if finished else '-',
-            'unit': unit_names.get(params.get('stack_id'),
-                                   params.get('stack_id') or '-'),
+            'unit': unit_names.get(unit_stack_of(execution),
+                                   unit_stack_of(execution) or '-'),
             'requested_by': state.requested_by or '-',
             'heal': state.heal,
             'outcome': state.outcome or '-',
@@ -539,13 +576,17 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
     not be asked is passed as None and is simply absent."""
     kinds = {_get(unit_parts[name], 'physical_resource_id'): kind
              for name, kind in ALARMS if name in unit_parts}
+    # The queue is the cluster's: only this unit's alarms' messages.
+    messages = [m for m in messages or ()
+                if isinstance(m.get('body'), dict)
+                and m['body'].get('alarm_id') in kinds]
     entries = []
     for change in alarm_changes or ():
         if change.get('type') == 'state transition':
             entries.append(TimelineEntry(_seconds(change.get('timestamp')),
                                          'Aodh', _alarm_change(change,
                                                                kinds)))
-    for message in messages or ():
+    for message in messages:
         at, what = _message(message, now)
         entries.append(TimelineEntry(_seconds(at), 'Zaqar', what))
     for execution in executions or ():
@@ -568,11 +609,11 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
 
 
 def queue_names(resources):
-    """The units' queue names, for the per-queue Zaqar calls."""
-    return sorted(
-        _get(parts[QUEUE], 'physical_resource_id')
-        for _unit, parts in group_unit_resources(resources).values()
-        if parts.get(QUEUE) and _get(parts[QUEUE], 'physical_resource_id'))
+    """The healing queue's name (a list: none without one), for the
+    Zaqar calls."""
+    queue = healing_parts(resources).get(QUEUE)
+    return [_get(queue, 'physical_resource_id')] if queue and _get(
+        queue, 'physical_resource_id') else []
 
 
 def alarm_names(resources):

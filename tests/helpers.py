@@ -49,7 +49,7 @@ class HealTestsMixin:
             if hasattr(self, 'mock_' + name):
                 getattr(self, 'mock_' + name).return_value = value
         if hasattr(self, 'mock_queue_state'):
-            queues = test_data.all_queues(size)
+            queues = test_data.all_queues()
             self.mock_queue_state.side_effect = (
                 lambda request, name: queues[name])
 

@@ -114,10 +114,6 @@ def unit_resources(index, server_status='CREATE_COMPLETE', reason='',
     parts = [
         resource('server', 'Heal::Server', 'server-%d' % index, unit_stack,
                  name, status=server_status, reason=reason),
-        resource('queue', 'OS::Zaqar::Queue', 'queue-%d' % index,
-                 unit_stack, name),
-        resource('trigger', 'OS::Zaqar::MistralTrigger', 'sub-%d' % index,
-                 unit_stack, name),
     ] + [resource(alarm, 'OS::Aodh::EventAlarm',
                   '%s-%d' % (alarm, index), unit_stack, name)
          for alarm, _kind in health.ALARMS]
@@ -126,9 +122,20 @@ def unit_resources(index, server_status='CREATE_COMPLETE', reason='',
         p for p in parts if p['resource_name'] not in skip]
 
 
-def cluster_resources(*units):
+HEALING = 'healing-stack'
+QUEUE = 'heal-queue'
+
+
+def cluster_resources(*units, healing_skip=()):
+    healing = [
+        resource('queue', 'OS::Zaqar::Queue', QUEUE, HEALING, 'healing'),
+        resource('trigger', 'OS::Zaqar::MistralTrigger', 'sub', HEALING,
+                 'healing'),
+        resource('workflow', 'OS::Mistral::Workflow', 'heal-' + CLUSTER,
+                 HEALING, 'healing')]
     top = [resource('units', 'OS::Heat::ResourceGroup', GROUP, CLUSTER),
-           resource('healing', 'Heal::HealingWorkflow', 'wf', CLUSTER),
+           resource('healing', 'Heal::HealingWorkflow', HEALING, CLUSTER),
+           *[r for r in healing if r['resource_name'] not in healing_skip],
            # The load balancer's parts are nested too, but no unit's.
            resource('pool', 'OS::Heat::TestResource', 'pool', 'lb-stack',
                     'load_balancer')]
@@ -141,10 +148,10 @@ def all_alarms(count, state='ok', fired_at=BUILT):
             for i in range(count) for alarm, _kind in health.ALARMS}
 
 
-def all_queues(count, messages=0, confirmed=True):
-    return {'queue-%d' % i: {'messages': messages, 'subscriptions': [
-        {'id': 'sub-%d' % i, 'confirmed': confirmed}]}
-        for i in range(count)}
+def all_queues(messages=0, confirmed=True):
+    """Zaqar's word on the cluster's healing queue."""
+    return {QUEUE: {'messages': messages, 'subscriptions': [
+        {'id': 'sub', 'confirmed': confirmed}]}}
 
 
 def servers(count, status='ACTIVE'):

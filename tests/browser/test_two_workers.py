@@ -15,6 +15,7 @@ from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
+from heal_dashboard import health
 from tests.integration.conftest import demo_cluster  # noqa: F401
 from tests.integration.conftest import demo_request  # noqa: F401
 from tests.integration.conftest import unit_servers
@@ -91,8 +92,12 @@ def test_two_people_on_two_workers_at_once_replace_the_unit_once(
               if u.name == '0']
 
     def finished():
-        mine = [e for e in api.mistral.executions_list(request, workflow)
-                if e['input'].get('stack_id') == unit.stack_id]
+        # An alarm's execution names its unit once it has finished: every
+        # execution of the cluster must have.
+        every = api.mistral.executions_list(request, workflow)
+        if any(e['state'] in health.UNFINISHED for e in every):
+            return None
+        mine = [e for e in every if health.unit_stack_of(e) == unit.stack_id]
         return mine if all(e['state'] == 'SUCCESS' for e in mine) else None
     outcomes = sorted(e['output']['outcome'] for e in wait_for(
         finished, 60, what='the heals to finish'))

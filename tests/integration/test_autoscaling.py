@@ -1,12 +1,9 @@
 """The autoscaling cluster on real services: launched as the Launch form
 does, its scaling alarms evaluated by Aodh on Gnocchi's measures (stored as
-`make load` stores them) and signalling Heat, and a real server delete
-inside the group healing that member only, the group's size unchanged.
-
-The group is launched at its maximum size: a scale-out of self-healing
-units fails on this cloud (the new unit's alarms and trigger must create
-trusts from the token of Heat's own trust, which Keystone refuses; see the
-README), so the signal must find nothing to do.
+`make load` stores them) and signalling Heat, which grows the group by a
+protected unit (made with the stack's own trust: a unit makes no trust of
+its own); a real server delete of that new member heals it only, the
+group's size unchanged; then low load shrinks the group again.
 """
 
 import time
@@ -18,6 +15,8 @@ from devcloud import layout
 from devcloud import load
 from devcloud import services
 from heal_dashboard import api
+from heal_dashboard import cluster_state
+from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import REAL_PARAMETERS
 from tests.integration.conftest import available
@@ -38,8 +37,8 @@ def autoscaling_cluster():
                                         services_used)
     # Granularity 60: the local cloud's Launch form default.
     yield from launched(request, 'autoscaling', services_used, dict(
-        REAL_PARAMETERS, min_size=2, desired_size=2, max_size=2,
-        granularity=60))
+        REAL_PARAMETERS, min_size=1, desired_size=1, max_size=2,
+        granularity=60, cooldown=0))
 
 
 def unit_stacks(request, cluster_id):
@@ -81,32 +80,45 @@ def scaling_alarms(request, cluster_id):
         for name in ('cpu_high', 'cpu_low')}
 
 
-def test_load_fires_the_scale_out_alarm_on_gnocchis_measures(
-        autoscaling_cluster):
-    request, cluster = autoscaling_cluster
-    meter = ({}, set())
+# One meter for the module: a server's counter must never go down.
+METER = ({}, set())
 
-    def fired():
-        alarms = scaling_alarms(request, cluster.id)
-        return alarms['cpu_high']['state'] == 'alarm' and alarms
-    took = load_until(cluster, meter, 90, fired, 300,
-                      'CPU at 90 % to fire the scale-out alarm')
-    print('90 %% CPU -> scale-out alarm in %.1f s' % took)
-    alarms = fired()
+
+def unit_health(request, cluster_id):
+    return {u.name: u for u in cluster_state.fetch(
+        request, cluster_id, with_queues=True).units}
+
+
+def test_load_scales_out_to_a_protected_unit(autoscaling_cluster):
+    request, cluster = autoscaling_cluster
+    before = unit_stacks(request, cluster.id)
+    assert len(before) == 1
+
+    def grown():
+        units = unit_health(request, cluster.id)
+        return len(units) == 2 and all(
+            u.health == health.HEALTHY for u in units.values()) and units
+    took = load_until(cluster, METER, 90, grown, 420,
+                      'CPU at 90 % to grow the group by a healthy unit')
+    print('90 %% CPU -> scale-out alarm -> a second protected unit in '
+          '%.1f s' % took)
+    alarms = scaling_alarms(request, cluster.id)
     # Two points in a row over 80 % of a vCPU (see the template).
     assert '2 samples outside threshold' in alarms['cpu_high'][
         'state_reason'], alarms['cpu_high']['state_reason']
-    assert alarms['cpu_low']['state'] == 'ok'
-    # Aodh's trust+ action reached Heat's policy; at the group's maximum
-    # it finds nothing to do.
-    assert len(unit_stacks(request, cluster.id)) == 2
+    units = grown()
+    [new] = set(units) - set(before)
+    # Its three alarms watch it and post to the cluster's healing queue.
+    assert [a.state for a in units[new].alarms] != ['missing'] * 3
+    assert units[new].queue.subscribed
 
 
-def test_a_real_delete_in_the_group_heals_that_member_only(
+def test_a_real_delete_of_the_new_member_heals_it_only(
         autoscaling_cluster):
     request, cluster = autoscaling_cluster
     servers = unit_servers(request, cluster.id)
-    unit = sorted(servers)[0]
+    assert len(servers) == 2, servers
+    unit = sorted(servers)[-1]
     nova = nova_client.Client('2.1', session=layout.session_for(layout.DEMO))
     # Its server is in the group Gnocchi's query names.
     assert nova.servers.get(servers[unit]).metadata[
@@ -122,3 +134,14 @@ def test_a_real_delete_in_the_group_heals_that_member_only(
     assert sorted(after) == sorted(servers)  # the group keeps its size
     group = api.heat.heatclient(request).resources.get(cluster.id, 'units')
     assert group.resource_status.endswith('COMPLETE'), group
+
+
+def test_low_load_scales_in(autoscaling_cluster):
+    request, cluster = autoscaling_cluster
+
+    def shrunk():
+        return len(unit_stacks(request, cluster.id)) == 1
+    took = load_until(cluster, METER, 5, shrunk, 420,
+                      'CPU at 5 % to shrink the group')
+    print('5 %% CPU -> scale-in alarm -> one unit in %.1f s' % took)
+    assert scaling_alarms(request, cluster.id)['cpu_low']['state'] == 'alarm'

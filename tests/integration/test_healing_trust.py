@@ -19,6 +19,7 @@ from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
+from heal_dashboard import health
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
@@ -40,10 +41,12 @@ def unit_of(request, cluster_id, name):
     return unit
 
 
-def executions_of(request, cluster_id, stack_id):
+def executions_of(request, cluster_id, stack_id=None):
+    """The executions of the unit (once they name it: the alarm path's
+    name it when they finish), or with None all of the cluster's."""
     return [e for e in api.mistral.executions_list(
         request, catalog.workflow_name(cluster_id))
-        if e['input'].get('stack_id') == stack_id]
+        if stack_id is None or health.unit_stack_of(e) == stack_id]
 
 
 def new_outcomes(request, cluster_id, stack_id, seen, count, timeout=90):
@@ -61,7 +64,7 @@ def new_outcomes(request, cluster_id, stack_id, seen, count, timeout=90):
     return [e['output'] for e in executions]
 
 
-def seen_ids(request, cluster_id, stack_id):
+def seen_ids(request, cluster_id, stack_id=None):
     return {e['id'] for e in executions_of(request, cluster_id, stack_id)}
 
 
@@ -84,23 +87,31 @@ def alarm_message(alarm_id, server_id):
                 'traits': [['instance_id', 1, server_id]]}}}
 
 
-def test_a_reader_posting_to_a_units_queue_replaces_nothing(real_cluster):
+def test_a_reader_posting_to_the_healing_queue_replaces_nothing(
+        real_cluster):
     request, cluster = real_cluster
     before = unit_servers(request, cluster.id)
     unit = unit_of(request, cluster.id, '1')
-    seen = seen_ids(request, cluster.id, unit.stack_id)
+    seen = seen_ids(request, cluster.id)
+    foreign = str(uuid.uuid4())
     post(layout.READER, unit.queue.name,
          # What the issue's reader sent: no server at all.
          {'reason': 'a reader says so'},
          # An alarm's shape, naming the unit's healthy server.
-         alarm_message(unit.alarms[0].alarm_id, before['1']))
+         alarm_message(unit.alarms[0].alarm_id, before['1']),
+         # ... naming an alarm that is none of the cluster's.
+         alarm_message(foreign, before['1']))
 
-    outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 2)
+    outputs = new_outcomes(request, cluster.id, None, seen, 3)
 
-    assert sorted(o['outcome'] for o in outputs) == ['refused', 'refused']
+    assert sorted(o['outcome'] for o in outputs) == ['refused'] * 3
     assert sorted(o['cause'] for o in outputs) == [
         'Nova: server %s is ACTIVE' % before['1'],
+        "the message names no alarm of the cluster's units (%s)" % foreign,
         'the message names no server']
+    # The alarm's message was traced to its unit.
+    [traced] = [o for o in outputs if o['cause'].startswith('Nova')]
+    assert traced['unit_stack'] == unit.stack_id
     assert unit_servers(request, cluster.id) == before
 
 

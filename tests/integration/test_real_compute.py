@@ -14,6 +14,7 @@ from devcloud import layout
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
+from heal_dashboard import health
 from tests.integration import events
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
@@ -52,8 +53,12 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
     workflow = catalog.workflow_name(cluster.id)
 
     def finished():
-        mine = [e for e in api.mistral.executions_list(request, workflow)
-                if e['input'].get('stack_id') == healed.stack_id]
+        # An alarm's execution names its unit once it has finished: every
+        # execution of the cluster must have.
+        every = api.mistral.executions_list(request, workflow)
+        if any(e['state'] in health.UNFINISHED for e in every):
+            return None
+        mine = [e for e in every if health.unit_stack_of(e) == healed.stack_id]
         return mine if all(e['state'] == 'SUCCESS' for e in mine) else None
     outcomes = [e['output']['outcome'] for e in wait_for(
         finished, 60, what='the executions to finish')]

@@ -6,6 +6,8 @@ import pytest
 
 from heal_dashboard import health
 from tests.test_data import BUILT
+from tests.test_data import HEALING
+from tests.test_data import QUEUE
 from tests.test_data import all_alarms
 from tests.test_data import all_queues
 from tests.test_data import cluster_resources
@@ -70,7 +72,7 @@ def test_healthy_units_join_every_service():
     resources = cluster_resources(unit_resources(0), unit_resources(1))
 
     units = health.units(resources, servers(2), all_alarms(2),
-                         all_queues(2), [])
+                         all_queues(), [])
 
     assert [u.name for u in units] == ['0', '1']
     first = units[0]
@@ -81,7 +83,9 @@ def test_healthy_units_join_every_service():
     assert first.server_status == 'ACTIVE'
     assert [(a.kind, a.state) for a in first.alarms] == [
         ('deleted', 'ok'), ('stopped', 'ok'), ('error', 'ok')]
-    assert first.queue == health.QueueState('queue-0', 0, True)
+    # One queue protects every unit.
+    assert first.queue == health.QueueState(QUEUE, 0, True, HEALING)
+    assert units[1].queue == first.queue
     assert first.last_execution is None
     assert first.settled
 
@@ -96,7 +100,7 @@ def test_a_marked_unit_is_unhealthy_with_heats_reason():
         0, server_status='CHECK_FAILED', reason='marked by alice'))
 
     [unit] = health.units(resources, servers(1), all_alarms(1),
-                          all_queues(1), [])
+                          all_queues(), [])
 
     assert unit.health == health.UNHEALTHY
     assert unit.reasons == ['marked unhealthy: marked by alice']
@@ -106,20 +110,20 @@ def test_a_marked_unit_is_unhealthy_with_heats_reason():
 @pytest.mark.parametrize('status', ['ERROR', 'SHUTOFF'])
 def test_a_failed_server_is_unhealthy(status):
     [unit] = health.units(cluster_resources(unit_resources(0)),
-                          servers(1, status), all_alarms(1), all_queues(1))
+                          servers(1, status), all_alarms(1), all_queues())
     assert unit.health == health.UNHEALTHY
     assert unit.reasons == ['server is %s' % status]
 
 
 def test_a_server_missing_from_nova_is_gone():
     [unit] = health.units(cluster_resources(unit_resources(0)), {},
-                          all_alarms(1), all_queues(1))
+                          all_alarms(1), all_queues())
     assert unit.reasons == ['server is gone']
 
 
 def test_without_nova_the_server_resource_stands_in():
     [unit] = health.units(cluster_resources(unit_resources(0)), None,
-                          all_alarms(1), all_queues(1))
+                          all_alarms(1), all_queues())
     assert unit.server_status == 'CREATE_COMPLETE'
     assert unit.health == health.HEALTHY
 
@@ -128,7 +132,7 @@ def test_an_alarm_fired_after_the_server_was_built_is_unhealthy():
     [unit] = health.units(
         cluster_resources(unit_resources(0)), servers(1),
         all_alarms(1, 'alarm', fired_at='2026-11-25T10:00:05.123456'),
-        all_queues(1))
+        all_queues())
     assert unit.health == health.UNHEALTHY
     assert 'alarm on deleted fired' in unit.reasons
     assert not any(alarm.healed for alarm in unit.alarms)
@@ -139,7 +143,7 @@ def test_an_alarm_that_fired_before_a_replacement_is_history():
     [unit] = health.units(
         cluster_resources(unit_resources(0)), servers(1),
         all_alarms(1, 'alarm', fired_at='2026-11-25T09:59:59.000000'),
-        all_queues(1))
+        all_queues())
     assert unit.health == health.HEALTHY
     assert all(alarm.healed for alarm in unit.alarms)
 
@@ -147,7 +151,7 @@ def test_an_alarm_that_fired_before_a_replacement_is_history():
 def test_a_running_execution_means_healing():
     [unit] = health.units(
         cluster_resources(unit_resources(0)), servers(1), all_alarms(1),
-        all_queues(1), [execution(0, 'RUNNING'), execution(0, 'SUCCESS')])
+        all_queues(), [execution(0, 'RUNNING'), execution(0, 'SUCCESS')])
     assert unit.health == health.HEALING
     assert not unit.settled
     assert unit.last_execution.state == 'RUNNING'
@@ -156,7 +160,7 @@ def test_a_running_execution_means_healing():
 def test_a_heal_unfinished_for_longer_than_any_heal_has_stalled():
     [unit] = health.units(
         cluster_resources(unit_resources(0)), servers(1), all_alarms(1),
-        all_queues(1), [execution(0, 'RUNNING', created=BUILT)])
+        all_queues(), [execution(0, 'RUNNING', created=BUILT)])
     assert unit.health == health.HEALTHY
     assert unit.reasons == [
         'a heal stalled (execution ex-0-RUNNING, unfinished since %s)'
@@ -176,7 +180,7 @@ def test_a_unit_being_replaced_is_healing_and_its_new_server_shown():
                           '0', status='DELETE_IN_PROGRESS')
     resources = cluster_resources(unit[:1] + unit[1:] + [old_server])
 
-    [result] = health.units(resources, None, all_alarms(1), all_queues(1))
+    [result] = health.units(resources, None, all_alarms(1), all_queues())
 
     assert result.health == health.HEALING
     assert result.server_id == 'server-0'
@@ -188,7 +192,7 @@ def test_the_newest_execution_per_unit_is_shown():
                   execution(0, 'SUCCESS')]
     units = health.units(cluster_resources(unit_resources(0),
                                            unit_resources(1)),
-                         servers(2), all_alarms(2), all_queues(2),
+                         servers(2), all_alarms(2), all_queues(),
                          executions)
     assert units[0].last_execution.state == 'ERROR'
     assert units[0].reasons == ['last healing failed: 409 stack locked']
@@ -201,7 +205,7 @@ def test_a_deleted_alarm_leaves_the_unit_unprotected():
     alarms = all_alarms(1)
     del alarms['alarm_stopped-0']
     [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
-                          alarms, all_queues(1))
+                          alarms, all_queues())
     assert unit.health == health.UNPROTECTED
     assert unit.reasons == ['no alarm for stopped']
     assert unit.alarms[1].state == 'missing'
@@ -210,12 +214,12 @@ def test_a_deleted_alarm_leaves_the_unit_unprotected():
 def test_an_alarm_never_created_leaves_the_unit_unprotected():
     resources = cluster_resources(unit_resources(0, skip=('alarm_error',)))
     [unit] = health.units(resources, servers(1), all_alarms(1),
-                          all_queues(1))
+                          all_queues())
     assert unit.reasons == ['no alarm for error']
 
 
 def test_a_queue_without_subscription_is_unprotected():
-    queues = {'queue-0': {'messages': 3, 'subscriptions': []}}
+    queues = {QUEUE: {'messages': 3, 'subscriptions': []}}
     [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
                           all_alarms(1), queues)
     assert unit.health == health.UNPROTECTED
@@ -225,13 +229,13 @@ def test_a_queue_without_subscription_is_unprotected():
 
 def test_an_unconfirmed_subscription_is_no_gap():
     [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
-                          all_alarms(1), all_queues(1, confirmed=False))
+                          all_alarms(1), all_queues(confirmed=False))
     assert unit.health == health.HEALTHY
     assert unit.queue.subscribed
 
 
 def test_no_queue_resource_is_unprotected():
-    resources = cluster_resources(unit_resources(0, skip=('queue',)))
+    resources = cluster_resources(unit_resources(0), healing_skip=('queue',))
     [unit] = health.units(resources, servers(1), all_alarms(1), {})
     assert unit.queue is None
     assert unit.reasons == ['no queue']
@@ -243,11 +247,13 @@ def test_services_that_could_not_be_asked_make_it_unknown():
     assert unit.health == health.UNKNOWN
     assert {a.state for a in unit.alarms} == {'unknown'}
     # Heat's trigger resource stands for the subscription.
-    assert unit.queue == health.QueueState('queue-0', subscribed=True)
+    assert unit.queue == health.QueueState(QUEUE, subscribed=True,
+                                           stack_id=HEALING)
 
 
 def test_without_zaqar_a_missing_trigger_means_no_subscription():
-    resources = cluster_resources(unit_resources(0, skip=('trigger',)))
+    resources = cluster_resources(unit_resources(0),
+                                  healing_skip=('trigger',))
     [unit] = health.units(resources, servers(1), all_alarms(1), None)
     assert unit.queue.subscribed is False
     assert unit.health == health.UNPROTECTED
@@ -255,7 +261,9 @@ def test_without_zaqar_a_missing_trigger_means_no_subscription():
 
 def test_ids_for_the_batched_calls():
     resources = cluster_resources(unit_resources(0), unit_resources(1))
-    assert health.queue_names(resources) == ['queue-0', 'queue-1']
+    assert health.queue_names(resources) == [QUEUE]
+    assert health.queue_names(cluster_resources(
+        unit_resources(0), healing_skip=('queue',))) == []
     names = health.alarm_names(resources)
     assert len(names) == 6
     assert names['alarm_stopped-1'] == ('1', 'alarm_stopped')
@@ -310,7 +318,7 @@ def test_switched_off_alarms_mean_self_healing_is_paused():
     for alarm in alarms.values():
         alarm['enabled'] = False
     [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
-                          alarms, all_queues(1))
+                          alarms, all_queues())
     assert unit.health == health.UNPROTECTED
     assert unit.reasons == ['self-healing paused']
     assert {a.state for a in unit.alarms} == {'disabled'}
@@ -327,6 +335,7 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
          'timestamp': '2026-11-25T10:00:01.123456',
          'detail': '{"state": "alarm"}'}]
     messages = [{'id': 'm1', 'age': 58, 'body': {
+        'alarm_id': 'alarm_deleted-0',
         'alarm_name': 'web-alarm_deleted', 'current': 'alarm',
         'reason': 'server deleted'}}]
     run = execution(0, 'SUCCESS')

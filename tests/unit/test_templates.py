@@ -187,32 +187,51 @@ def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
 
 
 @pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)
-def test_each_cluster_tells_its_units_the_heal_scope(template):
-    units = FILES[template.template]['resources']['units']['properties']
-    definition = units.get('resource_def') or units['resource']
-    assert definition['properties']['heal_scope'] == template.heal_scope
+def test_each_cluster_tells_its_healing_the_heal_scope(template):
+    healing = FILES[template.template]['resources']['healing']['properties']
+    assert healing['heal_scope'] == template.heal_scope
     # A heal never updates the cluster: that would re-apply the launch's
     # size (an autoscaling group resizes to desired_capacity on every
     # update) and walk every unit.
     assert template.heal_scope == 'unit'
 
 
-def test_each_units_trigger_starts_the_clusters_workflow_for_itself():
-    unit = FILES['unit.yaml']['resources']
-    trigger = unit['trigger']['properties']
-    assert trigger['workflow_id'] == {'get_param': 'healing_workflow'}
-    workflow_inputs = set(
-        FILES['healing_workflow.yaml']['resources']['workflow']
-        ['properties']['input'])
+@pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)
+def test_units_post_to_the_clusters_healing_queue(template):
+    units = FILES[template.template]['resources']['units']['properties']
+    definition = units.get('resource_def') or units['resource']
+    assert definition['properties']['alarm_action'] == {
+        'get_attr': ['healing', 'alarm_action']}
+
+
+def test_the_one_trigger_starts_the_workflow_and_units_make_no_trust():
+    healing = FILES['healing_workflow.yaml']['resources']
+    trigger = healing['trigger']['properties']
+    assert trigger['workflow_id'] == {'get_resource': 'workflow'}
+    assert trigger['queue_name'] == {'get_resource': 'queue'}
+    workflow_inputs = set(healing['workflow']['properties']['input'])
     # Mistral gets no defaults from Heat: every input must be given.
     assert set(trigger['input']) == workflow_inputs
-    assert trigger['input']['stack_id'] == {'get_param': 'OS::stack_id'}
+    # The workflow finds the unit from the alarm the message names.
+    assert trigger['input']['stack_id'] == ''
+    assert trigger['input']['force'] is False
+    # The alarms may post, nothing else.
+    url = healing['alarm_url']['properties']
+    assert (url['paths'], url['methods']) == (['messages'], ['POST'])
+
+    unit = FILES['unit.yaml']['resources']
+    # Nothing in a unit makes a trust (a scale-out creates units with the
+    # stack's trust, which cannot make another).
+    assert {r['type'] for r in unit.values()}.isdisjoint({
+        'OS::Zaqar::MistralTrigger', 'OS::Zaqar::Subscription',
+        'OS::Zaqar::Queue'})
     alarms = [r for r in unit.values() if r['type'] == 'OS::Aodh::EventAlarm']
     assert {a['properties']['event_type'] for a in alarms} == {
         'compute.instance.delete.*', 'compute.instance.update'}
     for alarm in alarms:
-        assert alarm['properties']['alarm_queues'] == [
-            {'get_resource': 'queue'}]
+        assert alarm['properties']['alarm_actions'] == [
+            {'get_param': 'alarm_action'}]
+        assert 'alarm_queues' not in alarm['properties']
 
 
 @pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)

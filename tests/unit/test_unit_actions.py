@@ -219,14 +219,20 @@ REPROTECT_MOCKS = {
 
 
 class ReprotectTests(heal_helpers.TestCase):
-    """A unit whose queue lost its subscription (a Zaqar store wiped, a
-    restart) is unprotected: Re-protect has Heat recreate the trigger, and
-    any missing alarm, without touching the server."""
+    """A unit that lost an alarm, or whose cluster's healing queue lost its
+    subscription (a Zaqar store wiped, a restart), is unprotected:
+    Re-protect has Heat recreate what is missing, without touching the
+    server."""
 
-    def lose_subscription_of_unit_1(self):
+    def lose_alarm_of_unit_1(self):
         self.mock_cluster(2)
-        queues = test_data.all_queues(2)
-        queues['queue-1']['subscriptions'] = []
+        self.mock_alarms_list.return_value = [
+            a for a in self.mock_alarms_list.return_value
+            if a['alarm_id'] != 'alarm_error-1']
+
+    def lose_subscription(self):
+        queues = test_data.all_queues()
+        queues[test_data.QUEUE]['subscriptions'] = []
         self.mock_queue_state.side_effect = (
             lambda request, name: queues[name])
 
@@ -235,7 +241,7 @@ class ReprotectTests(heal_helpers.TestCase):
 
     @helpers.create_mocks(REPROTECT_MOCKS)
     def test_only_unprotected_units_offer_it(self):
-        self.lose_subscription_of_unit_1()
+        self.lose_alarm_of_unit_1()
 
         res = self.client.get(self.queues_url())
 
@@ -243,11 +249,19 @@ class ReprotectTests(heal_helpers.TestCase):
         self.assertNotContains(res, 'units__reprotect__0')
 
     @helpers.create_mocks(REPROTECT_MOCKS)
+    def test_a_lost_subscription_leaves_every_unit_unprotected(self):
+        self.mock_cluster(2)
+        self.lose_subscription()
+
+        res = self.client.get(self.queues_url())
+
+        self.assertContains(res, 'units__reprotect__0')
+        self.assertContains(res, 'units__reprotect__1')
+
+    @helpers.create_mocks(REPROTECT_MOCKS)
     def test_heat_recreates_the_trigger_and_the_missing_alarms(self):
-        self.lose_subscription_of_unit_1()
-        self.mock_alarms_list.return_value = [
-            a for a in self.mock_alarms_list.return_value
-            if a['alarm_id'] != 'alarm_error-1']
+        self.lose_alarm_of_unit_1()
+        self.lose_subscription()
 
         res = self.client.post(self.queues_url(),
                                {'action': 'units__reprotect__1'})
@@ -255,8 +269,28 @@ class ReprotectTests(heal_helpers.TestCase):
         self.assertEqual(302, res.status_code)
         marked = [c.args[1:3] for c in
                   self.mock_resource_mark_unhealthy.call_args_list]
-        self.assertEqual([('unit-1', 'trigger'), ('unit-1', 'alarm_error')],
-                         marked)
+        self.assertEqual([(test_data.HEALING, 'trigger'),
+                          ('unit-1', 'alarm_error')], marked)
+        updated = self.mock_stack_update_existing.call_args_list
+        self.assertEqual([test_data.HEALING, 'unit-1'],
+                         [c.args[1] for c in updated])
+        self.assertMessageCount(success=1)
+
+    @helpers.create_mocks(REPROTECT_MOCKS)
+    def test_a_subscription_already_being_recreated_is_left_alone(self):
+        self.lose_alarm_of_unit_1()
+        self.lose_subscription()
+        cluster = self.mock_stack_get.return_value
+        self.mock_stack_get.side_effect = lambda request, stack_id: (
+            test_data.stack(stack_id, 'healing', status='UPDATE_IN_PROGRESS')
+            if stack_id == test_data.HEALING else cluster)
+
+        res = self.client.post(self.queues_url(),
+                               {'action': 'units__reprotect__1'})
+
+        self.assertEqual(302, res.status_code)
+        marked = [c.args[1:3] for c in
+                  self.mock_resource_mark_unhealthy.call_args_list]
+        self.assertEqual([('unit-1', 'alarm_error')], marked)
         self.mock_stack_update_existing.assert_called_once_with(
             helpers.IsHttpRequest(), 'unit-1')
-        self.assertMessageCount(success=1)

@@ -29,10 +29,15 @@ class UnitTimelineTests(heal_helpers.TestCase):
             'event_id': 'h1', 'alarm_id': 'alarm_stopped-1',
             'type': 'state transition', 'detail': '{"state": "alarm"}',
             'timestamp': '2026-11-25T10:00:01.5'}]
+        # The cluster's queue: this unit's alarm's message and another's.
         self.mock_queue_messages.return_value = [{
             'id': 'm1', 'age': 5, 'body': {
+                'alarm_id': 'alarm_stopped-1',
                 'alarm_name': '<b>web</b>', 'current': 'alarm',
-                'reason': 'stopped'}}]
+                'reason': 'stopped'}}, {
+            'id': 'm2', 'age': 4, 'body': {
+                'alarm_id': 'alarm_stopped-0', 'alarm_name': 'unit 0',
+                'current': 'alarm', 'reason': 'stopped'}}]
         run = test_data.execution(1, 'SUCCESS', requested_by='alice')
         run.update(created_at='2026-11-25 10:00:02',
                    updated_at='2026-11-25 10:00:30')
@@ -62,7 +67,9 @@ class UnitTimelineTests(heal_helpers.TestCase):
         self.mock_events_list.assert_called_once_with(
             helpers.IsHttpRequest(), 'unit-1', 50, None, 0)
         self.mock_queue_messages.assert_called_once_with(
-            helpers.IsHttpRequest(), 'queue-1')
+            helpers.IsHttpRequest(), test_data.QUEUE)
+        self.assertEqual(1, len([e for e in entries
+                                 if e.source == 'Zaqar']))
         self.assertEqual(['alarm_deleted-1', 'alarm_stopped-1',
                           'alarm_error-1'],
                          self.mock_alarms_history.call_args.args[1])

@@ -403,9 +403,10 @@ class HealUnit(UnitAction):
 class Reprotect(UnitAction):
     name = 'reprotect'
     policy_rules = (('heal', 'heal:unit:reprotect'),)
-    help_text = _('Heat recreates what the units lost: the queue '
-                  "subscription that starts their healing (and its trust), "
-                  'and any alarm missing from Aodh. Their servers stay.')
+    help_text = _('Heat recreates what the units lost: any alarm missing '
+                  "from Aodh, and the healing queue's subscription that "
+                  'starts their heals (with a trust from you). Their '
+                  'servers stay.')
 
     @staticmethod
     def action_present(count):
