@@ -121,14 +121,24 @@ def fetch(request, cluster_id, with_units=True, with_queues=False):
 
 
 def fetch_scaling(request, cluster):
-    """An autoscaling cluster's group size, policies and their alarms: two
-    calls at once; without Aodh, the alarms' states are unknown."""
+    """An autoscaling cluster's group size, policies, their alarms and
+    signals, and Heat's cooldown record: five calls at once; without Aodh,
+    the alarms' states are unknown, and without the others, what they
+    add."""
     attempt = _attempter(request, {})
-    with _executor(2) as pool:
+    with _executor(5) as pool:
         resources = pool.submit(api.heat.resources_list, request, cluster.id)
         alarms = pool.submit(attempt, 'alarming', _alarms)
+        template = pool.submit(attempt, 'orchestration',
+                               api.heat.stack_template, cluster.id)
+        metadata = pool.submit(attempt, 'orchestration',
+                               api.heat.resource_metadata, cluster.id,
+                               catalog.UNITS_RESOURCE)
+        signals = pool.submit(attempt, 'orchestration',
+                              api.heat.scaling_signals, cluster.id)
         return health.scaling(resources.result(), cluster.parameters or {},
-                              alarms.result())
+                              alarms.result(), template.result(),
+                              metadata.result(), signals.result())
 
 
 def fetch_history(request, cluster_id):

@@ -14,11 +14,13 @@ unit running) only spare a person an execution that would wait or end so.
 """
 
 import concurrent.futures
+import datetime
 
 from django.utils.translation import gettext_lazy as _
 
 from heal_dashboard import api
 from heal_dashboard import catalog
+from heal_dashboard import cluster_state
 from heal_dashboard import health
 
 
@@ -95,7 +97,7 @@ def reprotect(request, cluster, unit):
     queue = unit.queue
     # One subscription protects every unit: a second unit's Re-protect
     # finds the healing stack already being updated.
-    if queue and queue.subscribed is False and not api.heat.cluster_get(
+    if queue and queue.subscribed is False and not api.heat.stack_get(
             request, queue.stack_id).stack_status.endswith('IN_PROGRESS'):
         api.heat.resource_mark_unhealthy(request, queue.stack_id,
                                          health.TRIGGER, reason)
@@ -135,7 +137,7 @@ def set_self_healing(request, cluster_id, enabled):
     so the page shows them paused. Aodh has no bulk update: one alarm at a
     time would take long on a big cluster, so a few at once. Returns how
     many alarms were switched."""
-    api.mistral.healing_state_set(
+    api.mistral.healing_state_update(
         request, catalog.healing_state_name(cluster_id), paused=not enabled)
     alarm_ids = list(health.alarm_names(
         api.heat.resources_list(request, cluster_id)))
@@ -145,7 +147,28 @@ def set_self_healing(request, cluster_id, enabled):
     return len(alarm_ids)
 
 
-def scale(request, cluster_id, policy):
-    """Apply one of an autoscaling cluster's scaling policies."""
-    refuse_if_busy(request, cluster_id)
-    api.heat.resource_signal(request, cluster_id, policy)
+def set_report_only(request, cluster_id, report_only):
+    """Report-only or automatic replacement: the cluster's healing state
+    says so, and the workflow, for every heal that is not a person's,
+    marks a verified failure without replacing it while report-only."""
+    api.mistral.healing_state_update(
+        request, catalog.healing_state_name(cluster_id),
+        mode='report' if report_only else 'replace')
+
+
+def scale(request, cluster_id, policy, action):
+    """Apply one of an autoscaling cluster's scaling policies (`action`:
+    what the person clicked, recorded with the signal). Heat ignores a
+    signal it cannot act on and says nothing: such a signal is refused
+    here, saying why, rather than sent and called a success."""
+    cluster = refuse_if_busy(request, cluster_id)
+    ignored = health.signal_ignored(
+        cluster_state.fetch_scaling(request, cluster), policy,
+        datetime.datetime.now(datetime.timezone.utc).isoformat())
+    if ignored:
+        raise Refused(_('Heat would ignore %(action)s now: %(why)s.')
+                      % {'action': action, 'why': ignored})
+    api.heat.resource_signal(
+        request, cluster_id, policy,
+        str(_('%(action)s asked by %(user)s in the dashboard')
+            % {'action': action, 'user': request.user.username}))

@@ -10,6 +10,7 @@ what depends on it is reported as unknown rather than guessed.
 import dataclasses
 import datetime
 import json
+import re
 
 from heal_dashboard import catalog
 
@@ -477,12 +478,34 @@ class ScalingAlarm:
 
 
 @dataclasses.dataclass
+class ScalingActivity:
+    at: str       # ISO, to the second
+    policy: str
+    cause: str    # which alarm fired, or what the signal's sender wrote
+    failed: bool = False
+
+
+@dataclasses.dataclass
+class ScalingPolicy:
+    name: str
+    status: str              # Heat's
+    adjustment: int = None   # units one signal adds (negative: removes)
+    cooldown: int = None     # seconds after a scaling before the next
+    alarm: str = None        # the scaling alarm that signals it
+    last_signal: ScalingActivity = None
+
+
+@dataclasses.dataclass
 class Scaling:
     current: int
     minimum: str
     maximum: str
-    policies: list   # (name, Heat status)
+    policies: list   # ScalingPolicy
     alarms: list     # ScalingAlarm
+    group_status: str = ''
+    in_progress: bool = False   # Heat's group is applying a signal
+    cooldown_end: str = None    # ISO (UTC): Heat ignores signals until then
+    activity: list = ()         # ScalingActivity, newest first
 
 
 # The CPU rule's threshold is nanoseconds of CPU time per point: a percent
@@ -517,28 +540,138 @@ def cluster_size(resources):
         if not resource_status(unit).startswith('DELETE')])
 
 
-def scaling(resources, parameters, alarms):
-    """An autoscaling cluster's size, scaling policies and their alarms,
-    from the cluster's resources (top level and units), its parameters and
-    Aodh's alarms ({id: alarm}, or None if Aodh was unavailable)."""
+def _resolved(value, parameters):
+    """A template property's value, its get_param resolved."""
+    if isinstance(value, dict) and 'get_param' in value:
+        return parameters.get(value['get_param'])
+    return value
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+_SIGNALLED = re.compile(r'^alarm state changed from (?P<previous>.*?) to '
+                        r'alarm \((?P<reason>.*)\)$', re.S)
+# What the dashboard's signals give as the previous state (api.heat).
+SIGNAL_BY_PERSON = 'person'
+_POLICY_OF_ACTION = re.compile(r'/resources/(?P<policy>[^/]+)/signal')
+
+
+def scaling_activity(event, alarm_of):
+    """A scaling policy's signal event from Heat, in words: which alarm
+    fired (`alarm_of`: {policy: alarm name}), or what its sender wrote."""
+    policy = _get(event, 'resource_name')
+    reason = _get(event, 'resource_status_reason') or ''
+    signalled = _SIGNALLED.match(reason)
+    if signalled and signalled.group('previous') == SIGNAL_BY_PERSON:
+        # The words of whoever sent it (the dashboard names the person).
+        cause = signalled.group('reason')
+    elif signalled:
+        cause = '%s fired: %s' % (alarm_of.get(policy, 'an alarm'),
+                                  signalled.group('reason'))
+    elif reason == 'No signal details provided':
+        cause = 'a signal that gave no reason'
+    else:
+        cause = reason
+    return ScalingActivity(
+        at=_seconds(_get(event, 'event_time')), policy=policy, cause=cause,
+        failed=(_get(event, 'resource_status') or '').endswith('FAILED'))
+
+
+def scaling(resources, parameters, alarms, template=None,
+            group_metadata=None, signals=None):
+    """An autoscaling cluster's size, scaling policies, their alarms and
+    their signals, from the cluster's resources (top level and units), its
+    parameters, Aodh's alarms ({id: alarm}, or None if Aodh was
+    unavailable), its template (the policies' properties), the group's
+    metadata (Heat's cooldown record) and the policies' signal events,
+    newest first; the last three None where unknown."""
     top = [r for r in resources if not _get(r, 'parent_resource')]
+    template_resources = (template or {}).get('resources') or {}
 
     def alarm(resource):
         if alarms is None:
             return 'unknown'
         return alarms.get(_get(resource, 'physical_resource_id'))
 
+    alarm_resources = sorted(
+        (r for r in top if _get(r, 'resource_type') == SCALING_ALARM),
+        key=lambda r: _get(r, 'resource_name'))
+    alarm_of = {}
+    for resource in alarm_resources:
+        found = alarm(resource)
+        for action in (_get(found, 'alarm_actions') or ()
+                       if found and not isinstance(found, str) else ()):
+            signalled = _POLICY_OF_ACTION.search(action)
+            if signalled:
+                alarm_of[signalled.group('policy')] = _get(
+                    resource, 'resource_name')
+    activity = [scaling_activity(e, alarm_of) for e in signals or ()]
+
+    def policy(resource):
+        name = _get(resource, 'resource_name')
+        properties = (template_resources.get(name) or {}).get(
+            'properties') or {}
+        return ScalingPolicy(
+            name, resource_status(resource),
+            adjustment=_int_or_none(_resolved(
+                properties.get('scaling_adjustment'), parameters)),
+            cooldown=_int_or_none(_resolved(properties.get('cooldown'),
+                                            parameters)),
+            alarm=alarm_of.get(name),
+            last_signal=next((a for a in activity if a.policy == name),
+                             None))
+
+    group = [r for r in top
+             if _get(r, 'resource_name') == catalog.UNITS_RESOURCE]
+    metadata = group_metadata or {}
+    cooldown_end = metadata.get('cooldown_end')
     return Scaling(
         current=cluster_size(resources),
         minimum=parameters.get('min_size'),
         maximum=parameters.get('max_size'),
-        policies=sorted((_get(r, 'resource_name'), resource_status(r))
-                        for r in top
-                        if _get(r, 'resource_type') == SCALING_POLICY),
-        alarms=sorted((scaling_alarm(_get(r, 'resource_name'), alarm(r))
-                       for r in top
-                       if _get(r, 'resource_type') == SCALING_ALARM),
-                      key=lambda found: found.name))
+        policies=sorted((policy(r) for r in top
+                         if _get(r, 'resource_type') == SCALING_POLICY),
+                        key=lambda found: found.name),
+        alarms=[scaling_alarm(_get(r, 'resource_name'), alarm(r))
+                for r in alarm_resources],
+        group_status=resource_status(group[0]) if group else '',
+        in_progress=bool(metadata.get('scaling_in_progress')),
+        cooldown_end=_seconds(next(iter(cooldown_end)))
+        if isinstance(cooldown_end, dict) and cooldown_end else None,
+        activity=activity)
+
+
+def signal_ignored(scaling_state, policy_name, now):
+    """Why Heat would ignore a signal to that policy now (it records no
+    event for it), in words; None if it would scale. `now`: ISO, UTC. The
+    checks are Heat's, in its order."""
+    policy = next((p for p in scaling_state.policies
+                   if p.name == policy_name), None)
+    if policy is None:
+        return 'the cluster has no scaling policy %s' % policy_name
+    if not scaling_state.group_status.endswith('COMPLETE'):
+        return 'its group is busy (%s)' % (scaling_state.group_status
+                                           or 'not created')
+    minimum = _int_or_none(scaling_state.minimum)
+    maximum = _int_or_none(scaling_state.maximum)
+    if policy.adjustment and policy.adjustment > 0 and maximum is not None \
+            and scaling_state.current >= maximum:
+        return 'it has its maximum of %d units' % maximum
+    if policy.adjustment and policy.adjustment < 0 and minimum is not None \
+            and scaling_state.current <= minimum:
+        return 'it has its minimum of %d units' % minimum
+    if scaling_state.in_progress:
+        return 'a scaling is in progress'
+    if scaling_state.cooldown_end and _seconds(now) < \
+            scaling_state.cooldown_end:
+        return 'it is in its cooldown until %s UTC' % (
+            scaling_state.cooldown_end.replace('T', ' '))
+    return None
 
 
 @dataclasses.dataclass

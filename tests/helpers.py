@@ -44,6 +44,7 @@ class HealTestsMixin:
                             in test_data.all_alarms(size).items()],
             'executions_list': list(executions),
             'execution_create': 'ex-new',
+            'healing_state_get': {},
         }
         for name, value in mocks.items():
             if hasattr(self, 'mock_' + name):

@@ -205,3 +205,34 @@ def load(test):
     test.heal_clusters.add(web, api)
     test.heal_stacks.add(*(web_stacks + api_stacks))
     test.heal_validation = VALIDATION
+
+
+# An autoscaling cluster's own resources, as Heat and Aodh have them.
+SCALING_POLICY = 'OS::Heat::ScalingPolicy'
+SCALING_ALARM = 'OS::Aodh::GnocchiAggregationByResourcesAlarm'
+SCALING_TOP = [
+    resource('scale_out', SCALING_POLICY, 'p1', CLUSTER),
+    resource('scale_in', SCALING_POLICY, 'p2', CLUSTER),
+    resource('cpu_high', SCALING_ALARM, 'a1', CLUSTER),
+    resource('cpu_low', SCALING_ALARM, 'a2', CLUSTER),
+]
+# As Aodh has the template's cpu_high: 80 % of a vCPU over 60 s points.
+CPU_HIGH = {
+    'state': 'alarm',
+    'gnocchi_aggregation_by_resources_threshold_rule': {
+        'threshold': 48000000000.0, 'comparison_operator': 'gt',
+        'granularity': 60, 'evaluation_periods': 2},
+    'alarm_actions': ['trust+http://heat/v1/p/stacks/web/c/resources/'
+                      'scale_out/signal']}
+# The policies as Heat holds the cluster's template.
+SCALING_TEMPLATE = {'resources': {
+    'scale_out': {'type': SCALING_POLICY, 'properties': {
+        'scaling_adjustment': 1, 'cooldown': {'get_param': 'cooldown'}}},
+    'scale_in': {'type': SCALING_POLICY, 'properties': {
+        'scaling_adjustment': -1, 'cooldown': {'get_param': 'cooldown'}}}}}
+SCALING_PARAMETERS = {'min_size': '2', 'max_size': '6', 'cooldown': '60'}
+
+
+def signal(policy, at, reason, status='SIGNAL_COMPLETE'):
+    return {'resource_name': policy, 'event_time': at,
+            'resource_status': status, 'resource_status_reason': reason}

@@ -7,6 +7,7 @@ from heatclient import exc as heat_exc
 from horizon import exceptions as horizon_exceptions
 from horizon.utils.memoized import memoized
 
+from heal_dashboard import health
 from heal_dashboard.api import session
 
 LOG = logging.getLogger(__name__)
@@ -137,6 +138,32 @@ def resource_mark_unhealthy(request, stack_id, resource_name, reason):
         stack_id, resource_name, True, reason)
 
 
-def resource_signal(request, stack_id, resource_name):
-    """Signal a resource, e.g. a scaling policy to apply itself."""
-    heatclient(request).resources.signal(stack_id, resource_name)
+def resource_signal(request, stack_id, resource_name, reason):
+    """Signal a resource, e.g. a scaling policy to apply itself, with
+    `reason` for Heat's event. Heat writes a signal's words into its event
+    only in an alarm's shape (any other body reads "Unknown"): "alarm
+    state changed from person to alarm (<reason>)", a state no alarm
+    has."""
+    heatclient(request).resources.signal(stack_id, resource_name, data={
+        'previous': health.SIGNAL_BY_PERSON, 'current': 'alarm',
+        'reason': reason})
+
+
+def resource_metadata(request, stack_id, resource_name):
+    """A resource's metadata: a scaling group's holds Heat's cooldown
+    record."""
+    return heatclient(request).resources.metadata(stack_id, resource_name)
+
+
+def stack_template(request, stack_id):
+    """The template a stack runs, as Heat holds it."""
+    return heatclient(request).stacks.template(stack_id)
+
+
+def scaling_signals(request, stack_id, limit=20):
+    """The stack's own scaling policies' signal events (those Heat acted
+    on: it records none for a signal it ignores), newest first."""
+    return list(heatclient(request).events.list(
+        stack_id, sort_dir='desc', limit=limit, filters={
+            'resource_type': 'OS::Heat::ScalingPolicy',
+            'resource_action': 'SIGNAL'}))

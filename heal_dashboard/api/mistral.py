@@ -65,10 +65,24 @@ def execution_create(request, workflow_name, workflow_input, description):
     return execution.id
 
 
-def healing_state_set(request, name, **variables):
-    """Write a cluster's healing state (its Mistral environment, which the
-    healing workflow reads first), creating it the first time."""
+def healing_state_get(request, name):
+    """A cluster's healing state (its Mistral environment's variables);
+    empty if never written (Mistral answers 404)."""
+    try:
+        return dict(mistralclient(request).environments.get(name).variables
+                    or {})
+    except mistral_exc.APIException as error:
+        if error.error_code != 404:
+            raise
+        return {}
+
+
+def healing_state_update(request, name, **changes):
+    """Change some of a cluster's healing state (its Mistral environment,
+    which the healing workflow reads first), creating it the first time;
+    the rest is kept (Mistral replaces an environment's variables whole)."""
     environments = mistralclient(request).environments
+    variables = dict(healing_state_get(request, name), **changes)
     try:
         environments.update(name=name, variables=variables)
     except mistral_exc.APIException as error:

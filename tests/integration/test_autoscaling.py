@@ -3,7 +3,9 @@ does, its scaling alarms evaluated by Aodh on Gnocchi's measures (stored as
 `make load` stores them) and signalling Heat, which grows the group by a
 protected unit (made with the stack's own trust: a unit makes no trust of
 its own); a real server delete of that new member heals it only, the
-group's size unchanged; then low load shrinks the group again.
+group's size unchanged; then low load shrinks the group again, and a
+person's Scale Out grows it. The page names each scaling's cause and
+refuses a click Heat would ignore.
 """
 
 import time
@@ -16,6 +18,7 @@ from devcloud import load
 from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import cluster_state
+from heal_dashboard import healing
 from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import REAL_PARAMETERS
@@ -23,6 +26,7 @@ from tests.integration.conftest import available
 from tests.integration.conftest import horizon_request
 from tests.integration.conftest import launched
 from tests.integration.conftest import unit_servers
+from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
 
@@ -111,6 +115,20 @@ def test_load_scales_out_to_a_protected_unit(autoscaling_cluster):
     # Its three alarms watch it and post to the cluster's healing queue.
     assert [a.state for a in units[new].alarms] != ['missing'] * 3
     assert units[new].queue.subscribed
+    # The page says why it scaled, and that another Scale Out now would
+    # be ignored (Heat would record nothing): the click is refused.
+    # Heat records the signal once the group's update has finished.
+    def recorded():
+        scaling = cluster_state.fetch_scaling(request, cluster)
+        return scaling.activity and scaling
+    scaling = wait_for(recorded, 60, what='the scale-out in the history')
+    assert (scaling.activity[0].policy, scaling.activity[0].failed) == (
+        'scale_out', False)
+    assert scaling.activity[0].cause.startswith(
+        'cpu_high fired: Transition to alarm due to 2 samples outside '
+        'threshold'), scaling.activity[0]
+    with pytest.raises(healing.Refused, match='maximum of 2 units'):
+        healing.scale(request, cluster.id, 'scale_out', 'Scale Out')
 
 
 def test_a_real_delete_of_the_new_member_heals_it_only(
@@ -145,3 +163,32 @@ def test_low_load_scales_in(autoscaling_cluster):
                       'CPU at 5 % to shrink the group')
     print('5 %% CPU -> scale-in alarm -> one unit in %.1f s' % took)
     assert scaling_alarms(request, cluster.id)['cpu_low']['state'] == 'alarm'
+    assert cluster_state.fetch_scaling(request, cluster).activity[0].cause \
+        .startswith('cpu_low fired: ')
+
+
+def test_a_person_scales_out_and_the_history_says_who(autoscaling_cluster):
+    request, cluster = autoscaling_cluster
+    # Heat's Aodh alarms repeat their action at every evaluation while in
+    # alarm: with no load, cpu_low would undo the click at once.
+    api.aodh.alarm_set_enabled(request, scaling_alarms(
+        request, cluster.id)['cpu_low']['alarm_id'], False)
+
+    def clicked():
+        try:
+            healing.scale(request, cluster.id, 'scale_out', 'Scale Out')
+            return True
+        except healing.Refused as refusal:
+            # The last scale-in may still be settling: the page says so.
+            assert 'a scaling is in progress' in str(refusal) or (
+                'busy' in str(refusal)), refusal
+            return False
+    wait_for(clicked, 60, interval=3, what='Scale Out to be accepted')
+
+    # Heat records a signal once the group has changed.
+    def recorded():
+        return ('scale_out', 'Scale Out asked by demo in the dashboard') in [
+            (a.policy, a.cause)
+            for a in cluster_state.fetch_scaling(request, cluster).activity]
+    wait_for(recorded, 120, what="the click's signal in the history")
+    assert len(unit_stacks(request, cluster.id)) == 2

@@ -234,7 +234,7 @@ def test_paused_nothing_heals_by_itself_and_a_person_still_can(
     request, cluster = real_cluster
     before = unit_servers(request, cluster.id)
     unit = unit_of(request, cluster.id, '1')
-    api.mistral.healing_state_set(
+    api.mistral.healing_state_update(
         request, catalog.healing_state_name(cluster.id), paused=True)
     try:
         seen = seen_ids(request, cluster.id, unit.stack_id)
@@ -251,8 +251,33 @@ def test_paused_nothing_heals_by_itself_and_a_person_still_can(
         wait_until_replaced(request, cluster.id, '1', before['1'],
                             timeout=90)
     finally:
-        api.mistral.healing_state_set(
+        api.mistral.healing_state_update(
             request, catalog.healing_state_name(cluster.id), paused=False)
+
+
+def test_report_only_marks_a_real_failure_and_a_person_replaces_it(
+        real_cluster):
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    unit = unit_of(request, cluster.id, '0')
+    healing.set_report_only(request, cluster.id, True)
+    try:
+        seen = seen_ids(request, cluster.id, unit.stack_id)
+        nova().servers.stop(before['0'])
+        outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 1)
+        assert {o['outcome'] for o in outputs} == {'marked'}, outputs
+        assert outputs[0]['cause'] == (
+            'Nova: server %s is SHUTOFF; report-only: not replaced until a '
+            'person heals it' % before['0'])
+        marked = unit_of(request, cluster.id, '0')
+        assert marked.server_resource_status == 'CHECK_FAILED'
+        assert unit_servers(request, cluster.id) == before
+
+        healing.start(request, cluster, marked, heal=True)
+        wait_until_replaced(request, cluster.id, '0', before['0'],
+                            timeout=90)
+    finally:
+        healing.set_report_only(request, cluster.id, False)
 
 
 # An execution that never changes: its one task waits for a result that

@@ -64,6 +64,9 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
         finished, 60, what='the executions to finish')]
     assert outcomes.count('replaced') == 1, outcomes
     assert set(outcomes) <= {'replaced', 'already healed'}, outcomes
+    # The page joins the alarm's execution to the unit once it finished.
+    [healed] = [u for u in cluster_state.fetch(request, cluster.id).units
+                if u.name == unit]
     assert healed.last_execution.requested_by == 'alarm'
     return event, before, after
 

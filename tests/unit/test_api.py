@@ -6,6 +6,7 @@ from unittest import mock
 
 from django.test.utils import override_settings
 from heatclient import exc as heat_exc
+from mistralclient.api import base as mistral_exc
 from openstack_dashboard.api import base
 
 from heal_dashboard import api
@@ -107,6 +108,20 @@ class HeatCallTests(heal_helpers.APITestCase):
         self.client.events.list.assert_called_once_with(
             'c1', nested_depth=2, sort_dir='desc', limit=20, marker='e9')
 
+    def test_a_persons_signal_is_shaped_so_heat_records_its_words(self):
+        api.heat.resource_signal(self.request, 'c1', 'scale_out', 'why')
+        self.client.resources.signal.assert_called_once_with(
+            'c1', 'scale_out', data={'previous': 'person',
+                                     'current': 'alarm', 'reason': 'why'})
+
+    def test_scaling_signals_are_the_policies_signal_events(self):
+        self.client.events.list.return_value = iter([])
+        api.heat.scaling_signals(self.request, 'c1')
+        self.client.events.list.assert_called_once_with(
+            'c1', sort_dir='desc', limit=20, filters={
+                'resource_type': 'OS::Heat::ScalingPolicy',
+                'resource_action': 'SIGNAL'})
+
     def test_nested_stacks_are_listed_in_one_call(self):
         self.client.stacks.list.return_value = iter(self.heal_stacks.list())
         self.assertEqual(self.heal_stacks.list(),
@@ -176,6 +191,33 @@ class OtherServiceCallTests(heal_helpers.APITestCase):
         tasks.list.assert_called_once_with(
             workflow_name='wf-1', limit=500,
             fields=list(api.mistral.TASK_FIELDS))
+
+    @mock.patch.object(api.mistral, 'mistralclient')
+    def test_a_healing_state_change_keeps_the_rest(self, mistralclient):
+        environments = mistralclient.return_value.environments
+        environments.get.return_value = mock.Mock(variables={
+            'paused': True})
+
+        api.mistral.healing_state_update(self.request, 'heal-state-c1',
+                                         mode='report')
+
+        environments.update.assert_called_once_with(
+            name='heal-state-c1', variables={'paused': True,
+                                             'mode': 'report'})
+
+    @mock.patch.object(api.mistral, 'mistralclient')
+    def test_a_healing_state_is_created_the_first_time(self, mistralclient):
+        environments = mistralclient.return_value.environments
+        missing = mistral_exc.APIException(error_code=404)
+        environments.get.side_effect = missing
+        environments.update.side_effect = missing
+
+        api.mistral.healing_state_update(self.request, 'heal-state-c1',
+                                         paused=False)
+
+        environments.create.assert_called_once_with(
+            name='heal-state-c1', variables={'paused': False},
+            description='heal-dashboard: healing state')
 
     @mock.patch.object(api.zaqar, 'zaqarclient')
     def test_queue_state_never_creates_the_queue(self, zaqarclient):

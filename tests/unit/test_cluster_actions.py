@@ -10,9 +10,10 @@ from tests import test_data
 INDEX_URL = reverse('horizon:project:heal_clusters:index')
 MOCKS = {
     api.heat: ['clusters_list', 'nested_stacks_list', 'stack_get',
-               'stack_update_existing', 'resources_list', 'resource_signal'],
-    api.aodh: ['alarm_set_enabled'],
-    api.mistral: ['healing_state_set'],
+               'stack_update_existing', 'resources_list', 'resource_signal',
+               'stack_template', 'resource_metadata', 'scaling_signals'],
+    api.aodh: ['alarm_set_enabled', 'alarms_list'],
+    api.mistral: ['healing_state_update'],
 }
 
 
@@ -67,7 +68,7 @@ class ClusterActionTests(heal_helpers.TestCase):
 
         self.post('pause')
         # What the workflow reads before it heals anything.
-        self.mock_healing_state_set.assert_called_once_with(
+        self.mock_healing_state_update.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-state-c1', paused=True)
         switched = {(c.args[1], c.args[2]) for c in
                     self.mock_alarm_set_enabled.call_args_list}
@@ -75,13 +76,25 @@ class ClusterActionTests(heal_helpers.TestCase):
         self.assertEqual({False}, {enabled for _id, enabled in switched})
 
         self.mock_alarm_set_enabled.reset_mock()
-        self.mock_healing_state_set.reset_mock()
+        self.mock_healing_state_update.reset_mock()
         self.post('resume')
-        self.mock_healing_state_set.assert_called_once_with(
+        self.mock_healing_state_update.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-state-c1', paused=False)
         self.assertEqual(
             {True}, {c.args[2] for c in
                      self.mock_alarm_set_enabled.call_args_list})
+
+    @helpers.create_mocks(MOCKS)
+    def test_report_only_and_back_set_the_healing_state(self):
+        self.list_clusters()
+        self.post('report_only')
+        # What the workflow reads before it replaces anything.
+        self.mock_healing_state_update.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-c1', mode='report')
+        self.mock_healing_state_update.reset_mock()
+        self.post('replace')
+        self.mock_healing_state_update.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-c1', mode='replace')
 
     @helpers.create_mocks(MOCKS)
     def test_scaling_is_offered_on_autoscaling_clusters_only(self):
@@ -94,15 +107,47 @@ class ClusterActionTests(heal_helpers.TestCase):
         self.assertContains(res, 'clusters__scale_out__c3')
         self.assertNotContains(res, 'clusters__scale_out__c1')
 
-    @helpers.create_mocks(MOCKS)
-    def test_scale_out_signals_the_policy(self):
+    def autoscaling_cluster(self, units, metadata=None):
+        """Cluster c3 of the autoscaling template (2 to 6 units)."""
         self.list_clusters()
-        self.mock_clusters_list.return_value = [test_data.stack(
-            'c3', 'auto',
-            tags=['heal-dashboard', 'heal-template=autoscaling'])]
+        cluster = test_data.stack(
+            'c3', 'auto', tags=['heal-dashboard', 'heal-template=autoscaling'],
+            parameters=test_data.SCALING_PARAMETERS)
+        self.mock_clusters_list.return_value = [cluster]
+        self.mock_stack_get.return_value = cluster
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            *[test_data.unit_resources(i) for i in range(units)]
+        ) + test_data.SCALING_TOP
+        self.mock_alarms_list.return_value = []
+        self.mock_stack_template.return_value = test_data.SCALING_TEMPLATE
+        self.mock_resource_metadata.return_value = metadata or {}
+        self.mock_scaling_signals.return_value = []
+
+    @helpers.create_mocks(MOCKS)
+    def test_scale_out_signals_the_policy_saying_who_asked(self):
+        self.autoscaling_cluster(3)
         self.post('scale_out', 'c3')
         self.mock_resource_signal.assert_called_once_with(
-            helpers.IsHttpRequest(), 'c3', 'scale_out')
+            helpers.IsHttpRequest(), 'c3', 'scale_out',
+            'Scale Out asked by test_user in the dashboard')
+
+    @helpers.create_mocks(MOCKS)
+    def test_a_signal_heat_would_ignore_is_refused_saying_why(self):
+        self.autoscaling_cluster(6)
+        res = self.post('scale_out', 'c3')
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_resource_signal.assert_not_called()
+        self.assertMessageCount(warning=1, error=1)
+        self.assertIn('Heat would ignore Scale Out now: it has its maximum '
+                      'of 6 units.', [str(m) for m in res.wsgi_request.
+                                      _messages])
+
+    @helpers.create_mocks(MOCKS)
+    def test_scale_in_in_the_cooldown_is_refused(self):
+        self.autoscaling_cluster(3, {'cooldown_end': {
+            '2999-01-01T00:00:00': 'change_in_capacity : 1'}})
+        self.post('scale_in', 'c3')
+        self.mock_resource_signal.assert_not_called()
 
 
 @heal_helpers.enforce_policy
@@ -113,7 +158,8 @@ class ClusterActionPolicyTests(heal_helpers.TestCase):
         self.set_roles('reader')
         ClusterActionTests.list_clusters(self)
         res = self.client.get(INDEX_URL)
-        for action in ('heal_cluster', 'pause', 'resume', 'scale_out'):
+        for action in ('heal_cluster', 'pause', 'resume', 'report_only',
+                       'replace', 'scale_out'):
             self.assertNotContains(res, 'clusters__%s__' % action)
         ClusterActionTests.post(self, 'heal_cluster')
         self.mock_stack_update_existing.assert_not_called()

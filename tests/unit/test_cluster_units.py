@@ -17,7 +17,7 @@ from tests import test_data
 UNIT_MOCKS = {
     api.heat: ['stack_get', 'resources_list'],
     api.aodh: ['alarms_list'],
-    api.mistral: ['executions_list'],
+    api.mistral: ['executions_list', 'healing_state_get'],
     api.zaqar: ['queue_state'],
 }
 UNITS_TAB = 'cluster_details__units'
@@ -123,6 +123,10 @@ class UnitsTabTests(heal_helpers.TestCase):
 
         self.assertContains(res, 'class="heal-units heal-live"')
         self.assertTemplateNotUsed(res, 'base.html')
+        # The Overview is not rendered, so its calls are not made.
+        self.assertTemplateNotUsed(
+            res, 'project/heal_clusters/_detail_overview.html')
+        self.mock_healing_state_get.assert_not_called()
 
     @helpers.create_mocks(UNIT_MOCKS)
     def test_unit_data_with_markup_is_escaped(self):
@@ -341,7 +345,8 @@ class HistoryTabsTests(heal_helpers.TestCase):
 class ExecutionsTabTests(heal_helpers.TestCase):
 
     @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
-                           api.mistral: ['executions_list', 'tasks_list']})
+                           api.mistral: ['executions_list', 'tasks_list',
+                                         'healing_state_get']})
     def test_every_run_by_alarm_or_person_is_listed(self):
         self.mock_stack_get.return_value = test_data.stack(
             'c1', 'web', outputs=[{'output_key': 'healing_workflow',

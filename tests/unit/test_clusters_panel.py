@@ -388,7 +388,8 @@ class LaunchClusterTests(heal_helpers.TestCase):
 
 class ClusterDetailTests(heal_helpers.TestCase):
 
-    @helpers.create_mocks({api.heat: ['stack_get']})
+    @helpers.create_mocks({api.heat: ['stack_get'],
+                           api.mistral: ['healing_state_get']})
     def test_overview_shows_status_parameters_and_outputs(self):
         cluster = heal_helpers.test_data.stack(
             'c1', 'web', tags=['heal-dashboard', 'heal-template=fixed'],
@@ -397,17 +398,39 @@ class ClusterDetailTests(heal_helpers.TestCase):
             outputs=[{'output_key': 'address',
                       'output_value': '192.0.2.1'}])
         self.mock_stack_get.return_value = cluster
+        self.mock_healing_state_get.return_value = {}
 
         res = self.client.get(detail_url('c1'))
 
         self.assertTemplateUsed(
             res, 'project/heal_clusters/_detail_overview.html')
+        self.assertContains(res, 'replaced automatically, once verified')
         self.assertContains(res, 'Fixed-size cluster')
         self.assertContains(res, '192.0.2.1')
         self.assertContains(res, 'cluster_size')
         self.assertNotContains(res, 'OS::stack_id')
         self.assertNotContains(res, '<script>x</script>')
         self.assertContains(res, '&lt;script&gt;x&lt;/script&gt;')
+
+    @helpers.create_mocks({api.heat: ['stack_get'],
+                           api.mistral: ['healing_state_get']})
+    def test_overview_says_how_the_cluster_heals_now(self):
+        self.mock_stack_get.return_value = heal_helpers.test_data.stack(
+            'c1', 'web')
+        for state, words in (
+                ({'paused': True, 'mode': 'report'},
+                 ['paused: only a person heals', 'reported only']),
+                ({'paused': False, 'mode': 'replace'},
+                 ['<dd>on</dd>', 'replaced automatically'])):
+            self.mock_healing_state_get.return_value = state
+            res = self.client.get(detail_url('c1'))
+            for word in words:
+                self.assertContains(res, word)
+        self.mock_healing_state_get.side_effect = ks_exc.ConnectFailure('x')
+        res = self.client.get(detail_url('c1'))
+        self.assertContains(res, 'unknown (Mistral could not be asked)')
+        self.mock_healing_state_get.assert_called_with(
+            helpers.IsHttpRequest(), 'heal-state-c1')
 
     @helpers.create_mocks({api.heat: ['stack_get']})
     def test_a_missing_cluster_redirects_to_the_list(self):
@@ -450,6 +473,13 @@ class ClusterPolicyTests(heal_helpers.TestCase):
         self.mock_stack_delete.assert_not_called()
 
 
+SCALING_MOCKS = {
+    api.heat: ['stack_get', 'resources_list', 'stack_template',
+               'resource_metadata', 'scaling_signals'],
+    api.aodh: ['alarms_list'],
+    api.mistral: ['healing_state_get']}
+
+
 class AutoscalingOverviewTests(heal_helpers.TestCase):
 
     def mock_autoscaling_cluster(self, units, *top_resources):
@@ -457,14 +487,17 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
         these units and top-level resources."""
         self.mock_stack_get.return_value = test_data.stack(
             'c1', 'web', tags=['heal-dashboard', 'heal-template=autoscaling'],
-            parameters={'min_size': '2', 'max_size': '6'})
+            parameters=dict(test_data.SCALING_PARAMETERS, desired_size='2'))
         self.mock_resources_list.return_value = test_data.cluster_resources(
             *[test_data.unit_resources(i) for i in range(units)]) + [
             test_data.resource(name, kind, physical_id, 'c1')
             for name, kind, physical_id in top_resources]
+        self.mock_stack_template.return_value = test_data.SCALING_TEMPLATE
+        self.mock_resource_metadata.return_value = {}
+        self.mock_scaling_signals.return_value = []
+        self.mock_healing_state_get.return_value = {}
 
-    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
-                           api.aodh: ['alarms_list']})
+    @helpers.create_mocks(SCALING_MOCKS)
     def test_overview_shows_size_policies_and_alarms(self):
         self.mock_autoscaling_cluster(
             2, ('scale_out', health.SCALING_POLICY, 'p1'),
@@ -473,12 +506,15 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
 
         res = self.client.get(detail_url('c1'))
 
-        self.assertContains(res, '2 (between 2 and 6)')
+        self.assertContains(res, '2 (between 2 and 6; 2 at launch)')
         self.assertContains(res, 'scale_out')
+        self.assertContains(res, '+1 units a signal, then 60 s of cooldown')
+        self.assertContains(res, 'never applied')
         self.assertContains(res, 'alarm: unknown')
+        self.mock_resource_metadata.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1', 'units')
 
-    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
-                           api.aodh: ['alarms_list']})
+    @helpers.create_mocks(SCALING_MOCKS)
     def test_overview_says_what_makes_each_scaling_alarm_fire(self):
         self.mock_autoscaling_cluster(
             1, ('cpu_low', health.SCALING_ALARM, 'a2'))
@@ -494,3 +530,45 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
         self.assertContains(res, "alarm: ok,")
         self.assertContains(res, 'below 1.5 % of a vCPU for 2 points of '
                                  '300 s')
+
+    @helpers.create_mocks(SCALING_MOCKS)
+    def test_overview_says_why_a_signal_now_would_be_ignored(self):
+        self.mock_autoscaling_cluster(
+            6, *[(r['resource_name'], r['resource_type'],
+                  r['physical_resource_id']) for r in test_data.SCALING_TOP])
+        self.mock_alarms_list.return_value = [
+            dict(test_data.CPU_HIGH, alarm_id='a1')]
+        self.mock_scaling_signals.return_value = [test_data.signal(
+            'scale_out', '2026-12-02T07:30:00Z',
+            'alarm state changed from ok to alarm (Transition to alarm '
+            'due to 2 samples outside threshold)')]
+
+        res = self.client.get(detail_url('c1'))
+
+        self.assertContains(res, 'signalled by cpu_high')
+        self.assertContains(res, 'cpu_high fired: Transition to alarm due '
+                                 'to 2 samples outside threshold')
+        self.assertContains(
+            res, 'a signal now would be ignored: it has its maximum of 6 '
+                 'units', count=1)
+
+    @helpers.create_mocks({**SCALING_MOCKS, api.mistral: [
+        'executions_list', 'tasks_list', 'healing_state_get']})
+    def test_the_history_shows_scaling_beside_the_heals(self):
+        self.mock_autoscaling_cluster(
+            2, *[(r['resource_name'], r['resource_type'],
+                  r['physical_resource_id']) for r in test_data.SCALING_TOP])
+        self.mock_alarms_list.return_value = []
+        self.mock_executions_list.return_value = []
+        self.mock_tasks_list.return_value = []
+        self.mock_scaling_signals.return_value = [test_data.signal(
+            'scale_in', '2026-12-02T07:40:00Z',
+            'alarm state changed from person to alarm (Scale In asked by '
+            '<b>demo</b> in the dashboard)')]
+
+        res = self.client.get(detail_url('c1') + '?tab=cluster_details__'
+                              'executions')
+
+        self.assertContains(res, 'Scaling Activity')
+        self.assertContains(res, 'Scale In asked by &lt;b&gt;demo&lt;/b&gt; '
+                                 'in the dashboard')

@@ -6,6 +6,10 @@ import pytest
 
 from heal_dashboard import health
 from tests.test_data import BUILT
+from tests.test_data import CPU_HIGH
+from tests.test_data import SCALING_PARAMETERS
+from tests.test_data import SCALING_TEMPLATE
+from tests.test_data import SCALING_TOP
 from tests.test_data import HEALING
 from tests.test_data import QUEUE
 from tests.test_data import all_alarms
@@ -14,6 +18,7 @@ from tests.test_data import cluster_resources
 from tests.test_data import execution
 from tests.test_data import resource
 from tests.test_data import servers
+from tests.test_data import signal
 from tests.test_data import unit_resources
 
 
@@ -286,31 +291,87 @@ def test_execution_history_names_units_and_durations():
     assert rows[2]['detail'] == 'unit gone'
 
 
+def scaling_of(units, metadata=None, signals=None, alarms=None):
+    resources = cluster_resources(*[unit_resources(i)
+                                    for i in range(units)]) + SCALING_TOP
+    return health.scaling(resources, SCALING_PARAMETERS,
+                          {'a1': CPU_HIGH} if alarms is None else alarms,
+                          SCALING_TEMPLATE, metadata, signals)
+
+
 def test_scaling_joins_group_size_policies_and_alarms():
-    resources = cluster_resources(unit_resources(0), unit_resources(1)) + [
-        resource('scale_out', health.SCALING_POLICY, 'p1', 'cluster-id'),
-        resource('scale_in', health.SCALING_POLICY, 'p2', 'cluster-id'),
-        resource('cpu_high', health.SCALING_ALARM, 'a1', 'cluster-id'),
-        resource('cpu_low', health.SCALING_ALARM, 'a2', 'cluster-id'),
-    ]
-    # As Aodh has the template's cpu_high: 80 % of a vCPU over 60 s points.
-    high = {'state': 'alarm',
-            'gnocchi_aggregation_by_resources_threshold_rule': {
-                'threshold': 48000000000.0, 'comparison_operator': 'gt',
-                'granularity': 60, 'evaluation_periods': 2}}
-    summary = health.scaling(resources, {'min_size': '2', 'max_size': '6'},
-                             {'a1': high})
+    summary = scaling_of(2)
     assert (summary.current, summary.minimum, summary.maximum) == (
         2, '2', '6')
-    assert summary.policies == [('scale_in', 'CREATE_COMPLETE'),
-                                ('scale_out', 'CREATE_COMPLETE')]
+    assert [(p.name, p.status, p.adjustment, p.cooldown, p.alarm)
+            for p in summary.policies] == [
+        ('scale_in', 'CREATE_COMPLETE', -1, 60, None),
+        ('scale_out', 'CREATE_COMPLETE', 1, 60, 'cpu_high')]
     assert summary.alarms == [
         health.ScalingAlarm('cpu_high', 'alarm', above=True,
                             cpu_percent=80.0, periods=2, granularity=60),
         health.ScalingAlarm('cpu_low', 'missing')]
-    assert [(a.name, a.state) for a in health.scaling(
-        resources, {}, None).alarms] == [('cpu_high', 'unknown'),
-                                         ('cpu_low', 'unknown')]
+    without_aodh = health.scaling(
+        cluster_resources() + SCALING_TOP, {}, None)
+    assert [(a.name, a.state) for a in without_aodh.alarms] == [
+        ('cpu_high', 'unknown'), ('cpu_low', 'unknown')]
+    assert [p.adjustment for p in without_aodh.policies] == [None, None]
+
+
+def test_each_scaling_says_which_alarm_or_who_caused_it():
+    summary = scaling_of(3, signals=[
+        signal('scale_in', '2026-12-02T07:40:00Z',
+               'alarm state changed from person to alarm (Scale In asked by '
+               'demo in the dashboard)'),
+        signal('scale_out', '2026-12-02T07:30:00Z',
+               'alarm state changed from ok to alarm (Transition to alarm '
+               'due to 2 samples outside threshold, most recent: 5e10)'),
+        signal('scale_out', '2026-12-02T07:20:00Z',
+               'No signal details provided', status='SIGNAL_FAILED')])
+    assert [(a.at, a.policy, a.cause, a.failed) for a in summary.activity] == [
+        ('2026-12-02T07:40:00', 'scale_in',
+         'Scale In asked by demo in the dashboard', False),
+        ('2026-12-02T07:30:00', 'scale_out',
+         'cpu_high fired: Transition to alarm due to 2 samples outside '
+         'threshold, most recent: 5e10', False),
+        ('2026-12-02T07:20:00', 'scale_out', 'a signal that gave no reason',
+         True)]
+    out = [p for p in summary.policies if p.name == 'scale_out'][0]
+    assert out.last_signal == summary.activity[1]
+
+
+NOW = '2026-12-02T08:00:00+00:00'
+
+
+@pytest.mark.parametrize('units, metadata, policy, why', [
+    (3, None, 'scale_out', None),
+    (3, None, 'scale_in', None),
+    (6, None, 'scale_out', 'it has its maximum of 6 units'),
+    (6, None, 'scale_in', None),
+    (2, None, 'scale_in', 'it has its minimum of 2 units'),
+    (3, {'scaling_in_progress': True}, 'scale_out',
+     'a scaling is in progress'),
+    # Heat's cooldown record: the end of the last scaling's cooldown.
+    (3, {'cooldown_end': {'2026-12-02T08:00:30.123456': 'change : 1'},
+         'scaling_in_progress': False}, 'scale_out',
+     'it is in its cooldown until 2026-12-02 08:00:30 UTC'),
+    (3, {'cooldown_end': {'2026-12-02T07:59:30.123456': 'change : 1'}},
+     'scale_in', None),
+    (3, None, 'scale_sideways', 'the cluster has no scaling policy '
+     'scale_sideways'),
+])
+def test_a_signal_heat_would_ignore_says_why(units, metadata, policy, why):
+    assert health.signal_ignored(scaling_of(units, metadata), policy,
+                                 NOW) == why
+
+
+def test_a_busy_group_ignores_signals():
+    resources = [dict(r, resource_status='UPDATE_IN_PROGRESS')
+                 if r['resource_name'] == 'units' else r
+                 for r in cluster_resources(unit_resources(0)) + SCALING_TOP]
+    busy = health.scaling(resources, SCALING_PARAMETERS, {}, SCALING_TEMPLATE)
+    assert health.signal_ignored(busy, 'scale_out', NOW) == (
+        'its group is busy (UPDATE_IN_PROGRESS)')
 
 
 def test_switched_off_alarms_mean_self_healing_is_paused():

@@ -15,7 +15,8 @@ from tests import test_data
 ACTION_MOCKS = {
     api.heat: ['stack_get', 'resources_list'],
     api.aodh: ['alarms_list'],
-    api.mistral: ['executions_list', 'execution_create'],
+    api.mistral: ['executions_list', 'execution_create',
+                  'healing_state_get'],
 }
 
 
@@ -213,7 +214,7 @@ REPROTECT_MOCKS = {
     api.heat: ['stack_get', 'resources_list', 'resource_mark_unhealthy',
                'stack_update_existing'],
     api.aodh: ['alarms_list'],
-    api.mistral: ['executions_list'],
+    api.mistral: ['executions_list', 'healing_state_get'],
     api.zaqar: ['queue_state'],
 }
 
@@ -230,11 +231,17 @@ class ReprotectTests(heal_helpers.TestCase):
             a for a in self.mock_alarms_list.return_value
             if a['alarm_id'] != 'alarm_error-1']
 
-    def lose_subscription(self):
+    def lose_subscription(self, healing_status='CREATE_COMPLETE'):
         queues = test_data.all_queues()
         queues[test_data.QUEUE]['subscriptions'] = []
         self.mock_queue_state.side_effect = (
             lambda request, name: queues[name])
+        # The healing stack is nested in the cluster: no cluster itself.
+        cluster = self.mock_stack_get.return_value
+        self.mock_stack_get.side_effect = lambda request, stack_id: (
+            test_data.stack(stack_id, 'web-healing', parent='c1',
+                            status=healing_status)
+            if stack_id == test_data.HEALING else cluster)
 
     def queues_url(self):
         return detail_url() + '?tab=cluster_details__units&queues=1'
@@ -279,11 +286,7 @@ class ReprotectTests(heal_helpers.TestCase):
     @helpers.create_mocks(REPROTECT_MOCKS)
     def test_a_subscription_already_being_recreated_is_left_alone(self):
         self.lose_alarm_of_unit_1()
-        self.lose_subscription()
-        cluster = self.mock_stack_get.return_value
-        self.mock_stack_get.side_effect = lambda request, stack_id: (
-            test_data.stack(stack_id, 'healing', status='UPDATE_IN_PROGRESS')
-            if stack_id == test_data.HEALING else cluster)
+        self.lose_subscription(healing_status='UPDATE_IN_PROGRESS')
 
         res = self.client.post(self.queues_url(),
                                {'action': 'units__reprotect__1'})

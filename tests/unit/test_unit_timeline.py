@@ -13,7 +13,7 @@ MOCKS = {
     api.heat: ['stack_get', 'resources_list', 'events_list'],
     api.aodh: ['alarms_history', 'alarms_list'],
     api.zaqar: ['queue_messages'],
-    api.mistral: ['executions_list'],
+    api.mistral: ['executions_list', 'healing_state_get'],
 }
 
 

@@ -99,7 +99,15 @@ class HealCluster(ClusterAction):
         healing.heal_cluster(request, cluster_id)
 
 
-class PauseSelfHealing(ClusterAction):
+class HealingSetting(ClusterAction):
+    """A change of the cluster's healing state: no stack update, so it
+    is offered whatever Heat is doing with the cluster."""
+
+    def allowed(self, request, cluster=None):
+        return True
+
+
+class PauseSelfHealing(HealingSetting):
     name = 'pause'
     enabled = False
     policy_rules = (('heal', 'heal:cluster:pause'),)
@@ -115,9 +123,6 @@ class PauseSelfHealing(ClusterAction):
     def action_past(count):
         return ngettext_lazy('Paused self-healing of cluster',
                              'Paused self-healing of clusters', count)
-
-    def allowed(self, request, cluster=None):
-        return True
 
     def act(self, request, cluster_id):
         healing.set_self_healing(request, cluster_id, self.enabled)
@@ -139,10 +144,50 @@ class ResumeSelfHealing(PauseSelfHealing):
                              'Resumed self-healing of clusters', count)
 
 
+class ReportOnly(HealingSetting):
+    name = 'report_only'
+    report_only = True
+    policy_rules = (('heal', 'heal:cluster:mode'),)
+    help_text = _('A failed server is verified and its unit marked '
+                  'unhealthy, but not replaced until a person heals it.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Report Failures Only', 'Report Failures Only',
+                             count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Cluster reports failures only',
+                             'Clusters report failures only', count)
+
+    def act(self, request, cluster_id):
+        healing.set_report_only(request, cluster_id, self.report_only)
+
+
+class ReplaceAutomatically(ReportOnly):
+    name = 'replace'
+    report_only = False
+    help_text = _('A verified failure is healed at once: its unit is '
+                  'replaced.')
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy('Replace Failed Units', 'Replace Failed Units',
+                             count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy('Cluster replaces failed units',
+                             'Clusters replace failed units', count)
+
+
 class ScaleOut(ClusterAction):
     name = 'scale_out'
     policy_rules = (('heal', 'heal:cluster:scale'),)
-    help_text = _('One unit more, through the scaling policy.')
+    help_text = _('One unit more, through the scaling policy; refused, '
+                  'saying why, when Heat would ignore it (at the maximum, '
+                  'in the cooldown, already scaling).')
 
     @staticmethod
     def action_present(count):
@@ -158,12 +203,15 @@ class ScaleOut(ClusterAction):
             and super().allowed(request, cluster)
 
     def act(self, request, cluster_id):
-        healing.scale(request, cluster_id, self.name)
+        healing.scale(request, cluster_id, self.name,
+                      str(self.action_present(1)))
 
 
 class ScaleIn(ScaleOut):
     name = 'scale_in'
-    help_text = _('One unit less, through the scaling policy.')
+    help_text = _('One unit less, through the scaling policy; refused, '
+                  'saying why, when Heat would ignore it (at the minimum, '
+                  'in the cooldown, already scaling).')
 
     @staticmethod
     def action_present(count):
@@ -222,7 +270,8 @@ class ClustersTable(tables.DataTable):
         row_class = UpdateClusterRow
         table_actions = (LaunchCluster, DeleteCluster)
         row_actions = (HealCluster, PauseSelfHealing, ResumeSelfHealing,
-                       ScaleOut, ScaleIn, DeleteCluster)
+                       ReportOnly, ReplaceAutomatically, ScaleOut, ScaleIn,
+                       DeleteCluster)
 
 
 HEALTH_CLASSES = {
@@ -586,6 +635,27 @@ class ExecutionsTable(tables.DataTable):
     class Meta:
         name = 'executions'
         verbose_name = _('Healing Executions')
+
+
+def scaling_result(activity):
+    return _('failed') if activity.failed else _('applied')
+
+
+class ScalingActivityTable(tables.DataTable):
+    """The scaling policies' signals Heat acted on, newest first."""
+    at = tables.Column('at', verbose_name=_('When'),
+                       filters=(horizon_filters.parse_isotime,
+                                filters.timesince))
+    policy = tables.Column('policy', verbose_name=_('Policy'))
+    result = tables.Column(scaling_result, verbose_name=_('Result'))
+    cause = tables.WrappingColumn('cause', verbose_name=_('Cause'))
+
+    def get_object_id(self, activity):
+        return '%s-%s' % (activity.at, activity.policy)
+
+    class Meta:
+        name = 'scaling_activity'
+        verbose_name = _('Scaling Activity')
 
 
 class TimelineTable(tables.DataTable):

@@ -1,7 +1,10 @@
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import tabs
 from horizon.utils import functions as utils
+from horizon.utils import http as http_utils
 
 from heal_dashboard import api
 from heal_dashboard import catalog
@@ -20,6 +23,15 @@ class OverviewTab(tabs.Tab):
     slug = 'overview'
     template_name = 'project/heal_clusters/_detail_overview.html'
 
+    @property
+    def load(self):
+        """Not for another tab's own request (the Units tab's refreshes):
+        only that tab is rendered then, and this one's calls would be
+        wasted."""
+        if http_utils.is_ajax(self.request) and not self.is_active():
+            return False
+        return super().load
+
     def get_context_data(self, request):
         cluster = self.tab_group.kwargs['cluster']
         template_id = api.heat.template_id_of(cluster)
@@ -31,14 +43,35 @@ class OverviewTab(tabs.Tab):
             (name, value) for name, value in
             (getattr(cluster, 'parameters', None) or {}).items()
             if not name.startswith(HEAT_PSEUDO_PREFIX))
+        scaling = (self._scaling(cluster) if template_id == 'autoscaling'
+                   else None)
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat()
         return {
             'cluster': cluster,
             'template': template,
             'parameters': parameters,
             'outputs': getattr(cluster, 'outputs', None) or [],
-            'scaling': (self._scaling(cluster) if template_id == 'autoscaling'
-                        else None),
+            'scaling': scaling,
+            # Heat records nothing for a signal it ignores: say so first.
+            'scaling_policies': [
+                {'policy': policy, 'ignored': health.signal_ignored(
+                    scaling, policy.name, now)}
+                for policy in (scaling.policies if scaling else ())],
+            'launch_size': (getattr(cluster, 'parameters', None) or {}).get(
+                template.size_parameter) if template else None,
+            'healing_state': self._healing_state(cluster),
         }
+
+    def _healing_state(self, cluster):
+        """What the healing workflow reads first: paused, report-only;
+        None if Mistral could not be asked."""
+        try:
+            return api.mistral.healing_state_get(
+                self.request, catalog.healing_state_name(cluster.id))
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the healing state.'))
+            return None
 
     def _scaling(self, cluster):
         try:
@@ -153,12 +186,31 @@ class AlarmHistoryTab(tabs.TableTab):
 class ExecutionsTab(tabs.TableTab):
     """Every run of the cluster's healing workflow, by an alarm or a
     person: three calls at once (the workflow's executions and tasks;
-    Heat's resources to name the units)."""
+    Heat's resources to name the units); for an autoscaling cluster, its
+    scaling activity too."""
     name = _('Executions')
     slug = 'executions'
-    table_classes = (cluster_tables.ExecutionsTable,)
+    table_classes = (cluster_tables.ExecutionsTable,
+                     cluster_tables.ScalingActivityTable)
     template_name = 'project/heal_clusters/_detail_executions.html'
     preload = False
+
+    def autoscaling(self):
+        return api.heat.template_id_of(
+            self.tab_group.kwargs['cluster']) == 'autoscaling'
+
+    def get_scaling_activity_data(self):
+        """Beside the heals, an autoscaling cluster's scaling, each with
+        its cause."""
+        if not self.autoscaling():
+            return []
+        try:
+            return cluster_state.fetch_scaling(
+                self.request, self.tab_group.kwargs['cluster']).activity
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the scaling activity.'))
+            return []
 
     def get_executions_data(self):
         cluster = self.tab_group.kwargs['cluster']
@@ -177,6 +229,7 @@ class ExecutionsTab(tabs.TableTab):
             for row in context['executions_table'].data)
         context['refresh_interval'] = REFRESH_INTERVAL
         context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
+        context['autoscaling'] = self.autoscaling()
         return context
 
 
