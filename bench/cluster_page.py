@@ -84,9 +84,9 @@ def setup_django():
     return client
 
 
-def units_url(cluster_id, queues=False):
-    return ('/project/heal_clusters/%s/?tab=cluster_details__units%s'
-            % (cluster_id, '&queues=1' if queues else ''))
+def units_url(cluster_id):
+    return '/project/heal_clusters/%s/?tab=cluster_details__units' % (
+        cluster_id)
 
 
 def render(client, url):
@@ -96,8 +96,8 @@ def render(client, url):
     return response
 
 
-def page_figures(client, cluster_id, queues=False):
-    url = units_url(cluster_id, queues)
+def page_figures(client, cluster_id):
+    url = units_url(cluster_id)
     render(client, url)  # warm: tokens, clients, templates
     seconds = median_time(lambda: render(client, url))
     with CallCounter() as counter:
@@ -218,8 +218,9 @@ def fake_page(client):
     alarms = [dict(a, alarm_id=i) for i, a in
               test_data.all_alarms(FAKE_UNITS).items()]
     queues = test_data.all_queues()
+    # c1: the cluster whose healing queue test_data names.
     cluster = test_data.stack(
-        'c-fake', 'fake', tags=['heal-dashboard', 'heal-template=fixed'])
+        'c1', 'fake', tags=['heal-dashboard', 'heal-template=fixed'])
     calls = collections.Counter()
 
     def slow(name, value):
@@ -244,15 +245,12 @@ def fake_page(client):
     for fake in fakes:
         fake.start()
     try:
-        figures = {}
-        for queues_too in (False, True):
-            url = units_url('c-fake', queues_too)
-            render(client, url)
-            seconds = median_time(lambda u=url: render(client, u), repeat=3)
-            calls.clear()
-            render(client, url)
-            figures[queues_too] = (seconds, dict(calls))
-        return figures
+        url = units_url('c1')
+        render(client, url)
+        seconds = median_time(lambda: render(client, url), repeat=3)
+        calls.clear()
+        render(client, url)
+        return seconds, dict(calls)
     finally:
         for fake in fakes:
             fake.stop()
@@ -273,10 +271,9 @@ def main():
             if units in PAGE_SIZES:
                 floor = cloud.floor(cluster_id)
                 page, page_calls = page_figures(client, cluster_id)
-                queued, queue_calls = page_figures(client, cluster_id, True)
                 naive, naive_calls = cloud.naive_gather(cluster_id)
-                pages.append((units, page, page_calls, queued, queue_calls,
-                              floor, naive, naive_calls))
+                pages.append((units, page, page_calls, floor, naive,
+                              naive_calls))
             healed = cloud.heal(cluster_id)
         finally:
             deleted = cloud.delete(cluster_id)
@@ -291,16 +288,12 @@ def main():
               % (units, created, healed, deleted))
 
     print('\n### Local cloud: the Units tab (median of %d)\n' % REPEAT)
-    print('| units | page | page calls | + queue request | its calls '
-          '| floor (Heat nested list) | 1.5 x floor + 150 ms '
-          '| naive per-unit gather |')
-    print('|---|---|---|---|---|---|---|---|')
-    for (units, page, page_calls, queued, queue_calls, floor, naive,
-         naive_calls) in pages:
-        print('| %d | %.0f ms | %s | %.0f ms | %s | %.0f ms | %.0f ms '
-              '| %.0f ms, %d calls |'
-              % (units, page * 1000, fmt_calls(page_calls), queued * 1000,
-                 fmt_calls(queue_calls), floor * 1000,
+    print('| units | Units tab | its calls | floor (Heat nested list) '
+          '| 1.5 x floor + 150 ms | naive per-unit gather |')
+    print('|---|---|---|---|---|---|')
+    for units, page, page_calls, floor, naive, naive_calls in pages:
+        print('| %d | %.0f ms | %s | %.0f ms | %.0f ms | %.0f ms, %d calls |'
+              % (units, page * 1000, fmt_calls(page_calls), floor * 1000,
                  (1.5 * floor + 0.15) * 1000, naive * 1000, naive_calls))
 
     fake = fake_page(client)
@@ -308,12 +301,10 @@ def main():
           % (FAKE_UNITS, FAKE_LATENCY * 1000))
     print('| request | server time | calls | floor | 1.5 x floor + 150 ms |')
     print('|---|---|---|---|---|')
-    for queues_too, label in ((False, 'Units tab'),
-                              (True, 'its queue request')):
-        seconds, calls = fake[queues_too]
-        print('| %s | %.0f ms | %s | %.0f ms | %.0f ms |'
-              % (label, seconds * 1000, fmt_calls(calls),
-                 FAKE_LATENCY * 1000, (1.5 * FAKE_LATENCY + 0.15) * 1000))
+    seconds, calls = fake
+    print('| Units tab | %.0f ms | %s | %.0f ms | %.0f ms |'
+          % (seconds * 1000, fmt_calls(calls), FAKE_LATENCY * 1000,
+             (1.5 * FAKE_LATENCY + 0.15) * 1000))
 
 
 if __name__ == '__main__':

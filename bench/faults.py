@@ -56,7 +56,6 @@ def pages(cluster_id):
         ('clusters', base),
         ('overview', detail),
         ('units', tab % 'units'),
-        ('units+queues', tab % 'units' + '&queues=1'),
         ('executions', tab % 'executions'),
         ('events', tab % 'events'),
         ('alarm history', tab % 'alarm_history'),

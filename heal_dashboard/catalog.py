@@ -27,6 +27,12 @@ def workflow_name(cluster_id):
     return 'heal-%s' % cluster_id
 
 
+def queue_name(cluster_id):
+    """The name healing_workflow.yaml gives a cluster's healing queue
+    (Zaqar's, beside Mistral's workflow of the same name)."""
+    return workflow_name(cluster_id)
+
+
 def healing_state_name(cluster_id):
     """The Mistral environment holding a cluster's healing state (paused or
     not), which healing_workflow.yaml reads before it heals anything."""

@@ -2,11 +2,9 @@
 not grow with the cluster: one list call per service, run concurrently,
 joined in memory by the health model.
 
-Every unit's alarms post to the cluster's one healing queue: asked for
-(with_queues), Zaqar's word on it takes two calls (statistics and
-subscriptions: Zaqar has no bulk call) whatever the size. The page itself
-leaves them out (Heat's trigger resource stands for the subscription) and
-fetches them with one further request once it is shown.
+Every unit's alarms post to the cluster's one healing queue, named after
+the cluster: Zaqar's word on it (statistics and subscriptions) is asked in
+the same round, whatever the size.
 
 A service that is missing, down, slow or failing leaves its part unknown
 and is named in `problems`; only Heat's read of the cluster itself is
@@ -87,13 +85,13 @@ def clusters_and_stacks(request):
         return clusters.result(), stacks.result()
 
 
-def fetch(request, cluster_id, with_units=True, with_queues=False):
+def fetch(request, cluster_id, with_units=True):
     """The cluster and, with_units, its units' joined health and what
     failed: the cluster is read in the same round of concurrent calls as
     its units' parts (the workflow's name comes from the cluster's id)."""
     problems = {}
     attempt = _attempter(request, problems)
-    with _executor(5) as pool:
+    with _executor(6) as pool:
         cluster = pool.submit(api.heat.cluster_get, request, cluster_id)
         if not with_units:
             return ClusterState(cluster.result(), None, problems)
@@ -105,17 +103,16 @@ def fetch(request, cluster_id, with_units=True, with_queues=False):
                                  catalog.workflow_name(cluster_id))
         servers = (pool.submit(attempt, 'compute', api.nova.servers_list)
                    if base.is_service_enabled(request, 'compute') else None)
+        queue = pool.submit(attempt, 'messaging', _queues,
+                            [catalog.queue_name(cluster_id)])
         # The cluster is required: its failure is the page's.
         cluster = cluster.result()
         resources = resources.result()
         if resources is None:
             return ClusterState(cluster, [], problems)
-        queues = (attempt('messaging', _queues,
-                          health.queue_names(resources))
-                  if with_queues else None)
         units = health.units(
             resources, servers=servers.result() if servers else None,
-            alarms=alarms.result(), queues=queues,
+            alarms=alarms.result(), queues=queue.result(),
             executions=executions.result() or [], cluster_id=cluster_id)
     return ClusterState(cluster=cluster, units=units, problems=problems)
 

@@ -150,6 +150,19 @@ def unit_stacks(cluster, stacks):
     return [s for s in stacks if _get(s, 'parent') in groups]
 
 
+# A create that did not complete: nothing to heal, only to delete.
+NEVER_CREATED = ('CREATE_FAILED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE',
+                 'ROLLBACK_FAILED')
+
+
+def failure_cause(event):
+    """A failure event of Heat's in words: which resource, and why."""
+    if not event:
+        return None
+    return '%s: %s' % (_get(event, 'resource_name'),
+                       _get(event, 'resource_status_reason') or 'no reason')
+
+
 def summarize_clusters(clusters, stacks, template_id_of):
     """One summary per cluster, units counted from the nested stacks."""
     return [
@@ -739,14 +752,6 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
                 _get(event, 'resource_name'), _get(event, 'resource_status'),
                 _get(event, 'resource_status_reason') or '')))
     return sorted(entries, key=lambda entry: entry.at)
-
-
-def queue_names(resources):
-    """The healing queue's name (a list: none without one), for the
-    Zaqar calls."""
-    queue = healing_parts(resources).get(QUEUE)
-    return [_get(queue, 'physical_resource_id')] if queue and _get(
-        queue, 'physical_resource_id') else []
 
 
 def alarm_names(resources):

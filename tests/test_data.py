@@ -123,7 +123,8 @@ def unit_resources(index, server_status='CREATE_COMPLETE', reason='',
 
 
 HEALING = 'healing-stack'
-QUEUE = 'heal-queue'
+# Named after the cluster (c1, as the page tests have it).
+QUEUE = 'heal-c1'
 
 
 def cluster_resources(*units, healing_skip=()):

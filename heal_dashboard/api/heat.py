@@ -84,6 +84,17 @@ def events_list(request, stack_id, limit, marker=None, nested_depth=2):
         marker=marker))
 
 
+def first_failure(request, stack_id):
+    """The stack's first resource failure (the root cause of a failed
+    create, which a rollback's reason hides), or None. Heat carries a
+    nested resource's reason up to its top-level resource (and filters
+    nothing with nested_depth)."""
+    failures = heatclient(request).events.list(
+        stack_id, sort_dir='asc', limit=1,
+        filters={'resource_status': 'FAILED'})
+    return next(iter(failures), None)
+
+
 def template_validate(request, **spec):
     return heatclient(request).stacks.validate(**spec)
 

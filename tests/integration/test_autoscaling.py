@@ -90,7 +90,7 @@ METER = ({}, set())
 
 def unit_health(request, cluster_id):
     return {u.name: u for u in cluster_state.fetch(
-        request, cluster_id, with_queues=True).units}
+        request, cluster_id, ).units}
 
 
 def test_load_scales_out_to_a_protected_unit(autoscaling_cluster):

@@ -7,16 +7,20 @@ import uuid
 import pytest
 from heatclient import exc as heat_exc
 from keystoneauth1 import exceptions as ks_exc
+from novaclient import client as nova_client
 from openstack_dashboard.api import base
 
 from devcloud import inject
+from devcloud import layout
 from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
+from tests.integration.conftest import REAL_PARAMETERS
 from tests.integration.conftest import available
+from tests.integration.conftest import settled
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
@@ -137,3 +141,36 @@ def test_a_lost_create_answer_deletes_only_what_that_launch_made(
     assert status.startswith('DELETE'), status
     assert api.heat.stack_get(request, older.id).stack_status == \
         'CREATE_COMPLETE'
+
+
+def test_a_create_over_quota_says_why_on_the_page(demo_request):
+    """As the Launch form creates (rollback on): the rollback's reason
+    hides the cause; the Overview shows Heat's first failure."""
+    if not services.has_compute():
+        pytest.skip('the local cloud has no compute tier')
+    admin = nova_client.Client('2.1',
+                               session=layout.session_for(layout.ADMIN))
+    project = demo_request.user.project_id
+    # Below what is in use is allowed with force: no server fits.
+    admin.quotas.update(project, instances=0, force=True)
+    name = 'it-quota-%s' % uuid.uuid4().hex[:8]
+    fixed = BUNDLED.get('fixed')
+    spec = BUNDLED.launch_spec(fixed, available(demo_request))
+    spec['parameters'] = dict(REAL_PARAMETERS, cluster_size=2,
+                              alarm_cache_seconds=0)
+    try:
+        cluster_id = api.heat.stack_create(
+            demo_request, name, fixed.id, uuid.uuid4().hex,
+            timeout_mins=10, disable_rollback=False, **spec)
+        cluster = wait_for(lambda: settled(demo_request, cluster_id), 180,
+                           what='the over-quota create to end')
+        assert cluster.stack_status in health.NEVER_CREATED, \
+            cluster.stack_status
+        cause = health.failure_cause(api.heat.first_failure(
+            demo_request, cluster_id))
+        assert 'Quota exceeded for instances' in cause, cause
+    finally:
+        admin.quotas.delete(project)
+        for stack in api.heat.heatclient(demo_request).stacks.list(
+                filters={'name': name}):
+            api.heat.stack_delete(demo_request, stack.id)

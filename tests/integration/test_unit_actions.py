@@ -19,7 +19,7 @@ from tests.integration.conftest import wait_until_replaced
 
 def units(request, cluster_id):
     return {u.name: u for u in cluster_state.fetch(request, cluster_id,
-                                                   with_queues=True).units}
+                                                   ).units}
 
 
 def execution_done(request, cluster_id, unit_name):

@@ -122,6 +122,15 @@ class HeatCallTests(heal_helpers.APITestCase):
                 'resource_type': 'OS::Heat::ScalingPolicy',
                 'resource_action': 'SIGNAL'})
 
+    def test_the_first_failure_is_one_filtered_event(self):
+        self.client.events.list.return_value = iter(['first'])
+        self.assertEqual('first', api.heat.first_failure(self.request, 'c1'))
+        self.client.events.list.assert_called_once_with(
+            'c1', sort_dir='asc', limit=1,
+            filters={'resource_status': 'FAILED'})
+        self.client.events.list.return_value = iter([])
+        self.assertIsNone(api.heat.first_failure(self.request, 'c1'))
+
     def test_nested_stacks_are_listed_in_one_call(self):
         self.client.stacks.list.return_value = iter(self.heal_stacks.list())
         self.assertEqual(self.heal_stacks.list(),

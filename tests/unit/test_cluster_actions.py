@@ -58,7 +58,7 @@ class ClusterActionTests(heal_helpers.TestCase):
         self.list_clusters(status='UPDATE_IN_PROGRESS')
         self.post('heal_cluster')
         self.mock_stack_update_existing.assert_not_called()
-        self.assertMessageCount(warning=1, error=1)
+        self.assertMessageCount(warning=1, error=0)
 
     @helpers.create_mocks(MOCKS)
     def test_pause_and_resume_set_the_healing_state_and_the_alarms(self):
@@ -137,7 +137,7 @@ class ClusterActionTests(heal_helpers.TestCase):
         res = self.post('scale_out', 'c3')
         self.assertRedirectsNoFollow(res, INDEX_URL)
         self.mock_resource_signal.assert_not_called()
-        self.assertMessageCount(warning=1, error=1)
+        self.assertMessageCount(warning=1, error=0)
         self.assertIn('Heat would ignore Scale Out now: it has its maximum '
                       'of 6 units.', [str(m) for m in res.wsgi_request.
                                       _messages])

@@ -33,11 +33,8 @@ class UnitsTabTests(heal_helpers.TestCase):
     def set_cluster(self, size, **kwargs):
         self.mock_cluster(size, **kwargs)
 
-    def get_units(self, queues=False, **extra):
-        params = {'tab': UNITS_TAB}
-        if queues:
-            params['queues'] = '1'
-        res = self.client.get(detail_url(), params, **extra)
+    def get_units(self, **extra):
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB}, **extra)
         self.assertEqual(200, res.status_code)
         return res
 
@@ -64,7 +61,7 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.mock_executions_list.return_value = [
             test_data.execution(1, 'SUCCESS', requested_by='alice')]
 
-        res = self.get_units(queues=True)
+        res = self.get_units()
 
         table = res.context['units_table']
         self.assertEqual(['0', '1', '2'], [u.name for u in table.data])
@@ -77,8 +74,9 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.assertContains(res, 'subscribed<')
         self.assertContains(res, '0 messages')
         self.assertContains(res, 'alice')
-        self.assertContains(res, 'data-heal-queues="loaded"')
         self.assertContains(res, 'data-heal-settled="true"')
+        # Live while settled too, only slower.
+        self.assertContains(res, 'data-heal-idle="15000"')
         self.mock_executions_list.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-c1')
 
@@ -95,15 +93,11 @@ class UnitsTabTests(heal_helpers.TestCase):
             self.assertEqual(1, self.mock_resources_list.call_count)
             self.assertEqual(1, self.mock_alarms_list.call_count)
             self.assertEqual(1, self.mock_executions_list.call_count)
-            # The page leaves Zaqar's per-queue calls to a second request.
-            self.mock_queue_state.assert_not_called()
-            self.assertContains(res, 'data-heal-queues="wanted"')
-            self.assertEqual(size, len(res.context['units_table'].data))
-
-            self.get_units(queues=True)
-            # Every unit's alarms post to the cluster's one queue.
+            # Every unit's alarms post to the cluster's one queue, named
+            # after it: asked in the same round.
             self.mock_queue_state.assert_called_once_with(
                 helpers.IsHttpRequest(), test_data.QUEUE)
+            self.assertEqual(size, len(res.context['units_table'].data))
 
     @helpers.create_mocks(UNIT_MOCKS)
     def test_a_unit_being_healed_keeps_the_tab_refreshing(self):
@@ -191,7 +185,7 @@ class UnitsTabFaultTests(heal_helpers.TestCase):
         self.mock_cluster(2)
 
     def assert_degraded(self, service_name, unknown=None):
-        res = self.client.get(detail_url(), {'tab': UNITS_TAB, 'queues': '1'})
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
         self.assertEqual(200, res.status_code)
         self.assertContains(res, '%s is unavailable' % service_name)
         units = res.context['units_table'].data

@@ -412,6 +412,25 @@ class ClusterDetailTests(heal_helpers.TestCase):
         self.assertNotContains(res, '<script>x</script>')
         self.assertContains(res, '&lt;script&gt;x&lt;/script&gt;')
 
+    @helpers.create_mocks({api.heat: ['stack_get', 'first_failure'],
+                           api.mistral: ['healing_state_get']})
+    def test_a_failed_create_says_why_and_offers_delete_not_heal(self):
+        self.mock_stack_get.return_value = heal_helpers.test_data.stack(
+            'c1', 'web', status='ROLLBACK_COMPLETE')
+        self.mock_healing_state_get.return_value = {}
+        self.mock_first_failure.return_value = {
+            'resource_name': 'server', 'resource_status': 'CREATE_FAILED',
+            'resource_status_reason': 'Forbidden: Quota exceeded for '
+                                      'instances: Requested 1, but already '
+                                      'used 10 of 10 instances'}
+
+        res = self.client.get(detail_url('c1'))
+
+        self.assertContains(res, 'server: Forbidden: Quota exceeded for '
+                                 'instances')
+        self.assertContains(res, 'clusters__delete__c1')
+        self.assertNotContains(res, 'clusters__heal_cluster__c1')
+
     @helpers.create_mocks({api.heat: ['stack_get'],
                            api.mistral: ['healing_state_get']})
     def test_overview_says_how_the_cluster_heals_now(self):

@@ -266,9 +266,6 @@ def test_without_zaqar_a_missing_trigger_means_no_subscription():
 
 def test_ids_for_the_batched_calls():
     resources = cluster_resources(unit_resources(0), unit_resources(1))
-    assert health.queue_names(resources) == [QUEUE]
-    assert health.queue_names(cluster_resources(
-        unit_resources(0), healing_skip=('queue',))) == []
     names = health.alarm_names(resources)
     assert len(names) == 6
     assert names['alarm_stopped-1'] == ('1', 'alarm_stopped')

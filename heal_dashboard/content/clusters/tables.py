@@ -62,11 +62,22 @@ class DeleteCluster(tables.DeleteAction):
         api.heat.stack_delete(request, obj_id)
 
 
+def refuse(request, refusal):
+    """One clear message, the refusal's own words: raised as handled,
+    Horizon adds no generic "Unable to ..." after it."""
+    messages.warning(request, str(refusal))
+    raise exceptions.HandledException((type(refusal), refusal,
+                                       refusal.__traceback__))
+
+
 class ClusterAction(tables.BatchAction):
     """A cluster-wide action through healing.py; refusals say why."""
 
     def allowed(self, request, cluster=None):
-        return cluster is None or not cluster.status.endswith('IN_PROGRESS')
+        # A create that failed has nothing to heal or scale: Delete it.
+        return cluster is None or not (
+            cluster.status.endswith('IN_PROGRESS')
+            or cluster.status in health.NEVER_CREATED)
 
     def act(self, request, cluster_id):
         raise NotImplementedError
@@ -75,8 +86,7 @@ class ClusterAction(tables.BatchAction):
         try:
             self.act(request, obj_id)
         except healing.Refused as refusal:
-            messages.warning(request, str(refusal))
-            raise
+            refuse(request, refusal)
 
 
 class HealCluster(ClusterAction):
@@ -409,8 +419,7 @@ class UnitAction(tables.BatchAction):
                     _('Unit %s no longer exists.') % obj_id)
             self.act(request, self.table.kwargs['cluster'], unit)
         except healing.Refused as refusal:
-            messages.warning(request, str(refusal))
-            raise
+            refuse(request, refusal)
 
 
 class MarkUnhealthy(UnitAction):

@@ -14,8 +14,10 @@ from heal_dashboard.content.clusters import tables as cluster_tables
 
 # Parameters Heat adds to every stack: not the user's choices.
 HEAT_PSEUDO_PREFIX = 'OS::'
-# Milliseconds between refreshes of the units while anything is unsettled.
+# Milliseconds between refreshes of a live tab while anything changes, and
+# once all has settled (a failure must show within seconds either way).
 REFRESH_INTERVAL = 5000
+IDLE_INTERVAL = 15000
 
 
 class OverviewTab(tabs.Tab):
@@ -60,7 +62,22 @@ class OverviewTab(tabs.Tab):
             'launch_size': (getattr(cluster, 'parameters', None) or {}).get(
                 template.size_parameter) if template else None,
             'healing_state': self._healing_state(cluster),
+            'failure': self._failure(cluster),
         }
+
+    def _failure(self, cluster):
+        """Why the cluster failed, from Heat's first failure event; None
+        for a cluster that has not failed (no call)."""
+        status = cluster.stack_status
+        if not (status.endswith('FAILED') or status.startswith('ROLLBACK')):
+            return None
+        try:
+            return health.failure_cause(
+                api.heat.first_failure(self.request, cluster.id))
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve why the cluster failed.'))
+            return None
 
     def _healing_state(self, cluster):
         """What the healing workflow reads first: paused, report-only;
@@ -99,19 +116,13 @@ class UnitsTab(tabs.TableTab):
         if state.units is None and not hasattr(self, '_cluster_state'):
             try:
                 self._cluster_state = cluster_state.fetch(
-                    self.request, state.cluster.id,
-                    with_queues=self.with_queues(self.request))
+                    self.request, state.cluster.id)
             except Exception:
                 exceptions.handle(self.request,
                                   _('Unable to retrieve the units.'))
                 self._cluster_state = cluster_state.ClusterState(
                     state.cluster, [], {'orchestration': _('unavailable')})
         return getattr(self, '_cluster_state', state)
-
-    @staticmethod
-    def with_queues(request):
-        """Zaqar's per-queue calls: only in the fragment asked for them."""
-        return request.GET.get('queues') == '1'
 
     def get_units_data(self):
         return self._state().units
@@ -127,8 +138,8 @@ class UnitsTab(tabs.TableTab):
             not cluster.stack_status.endswith('IN_PROGRESS')
             and all(unit.settled for unit in state.units))
         context['refresh_interval'] = REFRESH_INTERVAL
+        context['idle_interval'] = IDLE_INTERVAL
         context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
-        context['with_queues'] = self.with_queues(self.request)
         return context
 
 
@@ -228,6 +239,7 @@ class ExecutionsTab(tabs.TableTab):
             and not health.stalled(row['created'])
             for row in context['executions_table'].data)
         context['refresh_interval'] = REFRESH_INTERVAL
+        context['idle_interval'] = IDLE_INTERVAL
         context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
         context['autoscaling'] = self.autoscaling()
         return context

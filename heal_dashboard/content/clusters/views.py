@@ -208,8 +208,7 @@ class DetailView(ClusterPageMixin, tabs.TabbedTableView):
         return read_cluster(self.request, lambda: cluster_state.fetch(
             self.request, self.kwargs['cluster_id'],
             with_units=(self.request.GET.get(
-                self.tab_group_class.param_name) == units_tab),
-            with_queues=cluster_tabs.UnitsTab.with_queues(self.request)))
+                self.tab_group_class.param_name) == units_tab)))
 
     def get_cluster(self):
         return self.get_cluster_state().cluster
