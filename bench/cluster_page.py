@@ -209,8 +209,10 @@ class Cloud:
         return seconds, sum(counter.calls.values())
 
 
-def fake_page(client):
-    """The Units tab at FAKE_UNITS units, every api call taking 100 ms."""
+def fake_page(client, project_id):
+    """The Units tab at FAKE_UNITS units, every api call taking 100 ms;
+    the fake cluster is in the logged-in user's project (`project_id`), or
+    the page refuses it."""
     from heal_dashboard import api
     from tests import test_data
     resources = test_data.cluster_resources(
@@ -220,7 +222,8 @@ def fake_page(client):
     queues = test_data.all_queues()
     # c1: the cluster whose healing queue test_data names.
     cluster = test_data.stack(
-        'c1', 'fake', tags=['heal-dashboard', 'heal-template=fixed'])
+        'c1', 'fake', tags=['heal-dashboard', 'heal-template=fixed'],
+        project_id=project_id)
     calls = collections.Counter()
 
     def slow(name, value):
@@ -296,7 +299,7 @@ def main():
               % (units, page * 1000, fmt_calls(page_calls), floor * 1000,
                  (1.5 * floor + 0.15) * 1000, naive * 1000, naive_calls))
 
-    fake = fake_page(client)
+    fake = fake_page(client, cloud.project_id)
     print('\n### Fakes: %d units, %d ms a call\n'
           % (FAKE_UNITS, FAKE_LATENCY * 1000))
     print('| request | server time | calls | floor | 1.5 x floor + 150 ms |')
