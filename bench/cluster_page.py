@@ -216,7 +216,8 @@ def fake_page(client, project_id):
     from heal_dashboard import api
     from tests import test_data
     resources = test_data.cluster_resources(
-        *[test_data.unit_resources(i) for i in range(FAKE_UNITS)])
+        *[test_data.unit_resources(i) for i in range(FAKE_UNITS)],
+        octavia=True)
     alarms = [dict(a, alarm_id=i) for i, a in
               test_data.all_alarms(FAKE_UNITS).items()]
     queues = test_data.all_queues()
@@ -244,6 +245,8 @@ def fake_page(client, project_id):
                           slow('zaqar', lambda name: queues[name])),
         mock.patch.object(api.nova, 'servers_list',
                           slow('nova', test_data.servers(FAKE_UNITS))),
+        mock.patch.object(api.octavia, 'members_list',
+                          slow('octavia', test_data.pool_members(FAKE_UNITS))),
     ]
     for fake in fakes:
         fake.start()

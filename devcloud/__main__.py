@@ -63,8 +63,13 @@ def start_compute():
     first_metric = not os.path.exists(compute.METRIC_INITIALISED)
     if first:
         timed('compute dbs', compute.initialise)
+    first_load_balancer = not os.path.exists(
+        compute.LOAD_BALANCER_INITIALISED)
     if first_metric:
         timed('gnocchi db', compute.initialise_metric)
+    if first_load_balancer:
+        timed('octavia db', compute.initialise_load_balancer)
+        mark_done(compute.LOAD_BALANCER_INITIALISED)
     started = start_and_wait(services.compute_tier())
     started += start_and_wait([services.nova_compute()])
     timed('compute host', compute.map_compute_host)

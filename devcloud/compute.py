@@ -1,5 +1,6 @@
 """The local cloud's compute tier: Nova (fake virt driver), Placement,
-Glance, Neutron's API, Ceilometer's event pipeline and Gnocchi, from a venv
+Glance, Neutron's API, Ceilometer's event pipeline, Gnocchi and Octavia
+(noop drivers), from a venv
 of their own (.venv-compute: ceilometer pins an older python-dateutil than the
 control plane's). With it the bundled templates run real servers, and a
 failure is a real server deleted, stopped or put in error: Nova's
@@ -8,6 +9,12 @@ notification, Ceilometer's event on alarm.all, Aodh's alarm.
 Gnocchi holds the metrics the autoscaling template's alarms query. Nothing
 here can poll the fake servers (Ceilometer's only inspector is libvirt):
 `make load` (load.py) stores their CPU measures as a polling agent would.
+
+Octavia's load balancers, listeners, pools and members are real API
+objects that reach provisioning ACTIVE; the noop amphora, compute and
+network drivers of Octavia's own API test jobs stand in for the amphora VMs
+and their ports, so nothing carries traffic and operating status stays as
+those drivers leave it.
 
 Without that venv the local cloud is the control plane alone, and the
 Launch form uses the stand-ins.
@@ -44,6 +51,10 @@ METRIC_INITIALISED = layout.path('metric-initialised')
 # The archive policy of the CPU measures `make load` stores: 60 s points
 # for a day, with the rate the scaling alarms aggregate. (Ceilometer's own
 # on a real cloud, ceilometer-low-rate, keeps 5-minute points.)
+# Octavia joined later still, the same way.
+LOAD_BALANCER_CATALOG = (
+    ('load-balancer', 'octavia', 'http://%s:9876' % layout.HOST),)
+LOAD_BALANCER_INITIALISED = layout.path('load-balancer-initialised')
 ARCHIVE_POLICY = {
     'name': 'heal-60s',
     'aggregation_methods': ['mean', 'rate:mean'],
@@ -61,7 +72,8 @@ SUBNET = {'name': 'demo-subnet', 'cidr': '10.20.0.0/24'}
 CONFIGS = (('nova', 'nova.conf'), ('placement', 'placement.conf'),
            ('glance', 'glance-api.conf'), ('neutron', 'neutron.conf'),
            ('ceilometer', 'ceilometer.conf'),
-           ('ceilometer', 'event_pipeline.yaml'), ('gnocchi', 'gnocchi.conf'))
+           ('ceilometer', 'event_pipeline.yaml'), ('gnocchi', 'gnocchi.conf'),
+           ('octavia', 'octavia.conf'))
 # Paste pipelines, copied from the compute venv beside each configuration.
 PASTE_FILES = (('nova', 'api-paste.ini'), ('neutron', 'api-paste.ini'),
                ('glance', 'glance-api-paste.ini'))
@@ -105,6 +117,54 @@ def initialise_metric():
                            METRIC_CATALOG)
     process.run_once([services.compute_bin('gnocchi-upgrade'),
                       '--config-file', layout.config_file('gnocchi')])
+
+
+def initialise_load_balancer():
+    """Octavia's database, service user, catalog entry, schema and the
+    install's throwaway CA."""
+    bootstrap.create_databases(('octavia',))
+    bootstrap.add_services(bootstrap.admin_client(), ('octavia',),
+                           LOAD_BALANCER_CATALOG)
+    make_octavia_ca()
+    # Its migrations hold MySQL-only SQL: as Neutron's (octavia_schema.py).
+    process.run_once([services.compute_bin('python'), '-m',
+                      'devcloud.octavia_schema'],
+                     env={'PYTHONPATH': layout.REPO,
+                          'DEVCLOUD_OCTAVIA_DB': credentials.database_url(
+                              'octavia', 'postgresql+psycopg2')})
+    _manage('octavia-db-manage', layout.config_file('octavia'),
+            'stamp', 'head')
+
+
+def make_octavia_ca():
+    """A CA for this install alone, its key encrypted with the install's
+    passphrase and readable by root alone: Octavia signs each amphora's
+    certificate with it even when no amphora boots."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                         'devcloud octavia CA')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None),
+                       critical=True)
+        .sign(key, hashes.SHA256()))
+    layout.write(layout.path('octavia', 'ca', 'ca.key'), key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(
+            credentials.get('octavia_ca_passphrase').encode())).decode())
+    layout.write(layout.path('octavia', 'ca', 'ca.pem'), certificate
+                 .public_bytes(serialization.Encoding.PEM).decode())
 
 
 def populate_metric():
@@ -227,6 +287,6 @@ def _public_key():
 def data_dirs():
     for folder in ('nova/instances', 'nova/locks', 'glance/images',
                    'glance/staging', 'glance/tasks', 'neutron/locks',
-                   'gnocchi'):
+                   'gnocchi', 'octavia/certs', 'octavia/locks'):
         os.makedirs(layout.path(*folder.split('/')), exist_ok=True)
 

@@ -22,12 +22,15 @@ DATABASE_OWNERS = {
     'keystone': 'keystone', 'heat': 'heat', 'mistral': 'mistral',
     'aodh': 'aodh', 'nova_api': 'nova', 'nova_cell0': 'nova', 'nova': 'nova',
     'placement': 'placement', 'glance': 'glance', 'neutron': 'neutron',
-    'gnocchi': 'gnocchi',
+    'gnocchi': 'gnocchi', 'octavia': 'octavia',
 }
 KEYS = ('service_password', 'postgres_password', 'redis_password',
         'rabbit_password', 'horizon_secret_key', 'signed_url_key',
         # Heat's AES key must be 32 characters.
-        'heat_auth_encryption_key')
+        'heat_auth_encryption_key',
+        # Octavia's throwaway CA key's passphrase; the key that encrypts
+        # the amphorae's certificates (32 characters).
+        'octavia_ca_passphrase', 'octavia_certs_key')
 
 
 class StaleState(process.DevcloudError):
@@ -49,7 +52,7 @@ def load():
     """The credentials, made now on a fresh state directory."""
     try:
         with open(path(), encoding='utf-8') as f:
-            return _with_new_databases(json.load(f))
+            return _with_new_secrets(json.load(f))
     except FileNotFoundError:
         pass
     if os.path.exists(layout.path('initialised')):
@@ -67,12 +70,15 @@ def load():
     return made
 
 
-def _with_new_databases(known):
-    """The credentials, with a password for each database role added to
-    the cloud since they were made (saved): a service joining an existing
-    install gets a secret of its own too."""
+def _with_new_secrets(known):
+    """The credentials, with the secrets of services added to the cloud
+    since they were made (saved): a service joining an existing install
+    gets secrets of its own too."""
+    missing_keys = set(KEYS) - set(known)
     missing = set(DATABASE_OWNERS.values()) - set(known['databases'])
-    if missing:
+    if missing or missing_keys:
+        known.update({key: secrets.token_hex(16)
+                      for key in sorted(missing_keys)})
         known['databases'].update({owner: secrets.token_hex(16)
                                    for owner in sorted(missing)})
         descriptor = os.open(path() + '.new',

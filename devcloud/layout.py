@@ -78,7 +78,8 @@ def template_values(service_user=None):
     }
     values.update({key: credentials.get(key) for key in (
         'service_password', 'horizon_secret_key', 'signed_url_key',
-        'heat_auth_encryption_key')})
+        'heat_auth_encryption_key', 'octavia_ca_passphrase',
+        'octavia_certs_key')})
     # Each database as its owner sees it; the compute tier's on psycopg2
     # (see compute.py).
     for database in credentials.DATABASE_OWNERS:

@@ -36,6 +36,8 @@ COMPUTE_CHECKS = (
      '/resource_providers', {}),
     ('gnocchi: archive policies', ('gnocchi-api',), 'metric',
      '/v1/archive_policy', {}),
+    ('octavia: load balancer list', ('octavia-api',), 'load-balancer',
+     '/v2/lbaas/loadbalancers?limit=1', {}),
 )
 
 

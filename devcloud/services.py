@@ -167,6 +167,12 @@ def compute_tier():
         compute_wsgi('gnocchi-api', 'gnocchi.wsgi.api:application', 8041,
                      {}),
         compute_command('gnocchi-metricd', 'gnocchi'),
+        # Octavia with noop drivers (see compute.py). No health manager:
+        # noop amphorae send it no heartbeat, so it would only hold memory
+        # (180 MiB).
+        compute_wsgi('octavia-api', 'octavia.wsgi.api:application', 9876,
+                     {}),
+        compute_command('octavia-worker', 'octavia'),
     ]
 
 

@@ -18,6 +18,8 @@ UNITS_RESOURCE = 'units'
 # ... and its healing (workflow, alarm queue, trigger) in a nested stack of
 # this name.
 HEALING_RESOURCE = 'healing'
+# ... and its load balancer (pool included) in one of this name.
+LOAD_BALANCER_RESOURCE = 'load_balancer'
 
 
 def workflow_name(cluster_id):

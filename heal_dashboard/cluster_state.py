@@ -1,6 +1,7 @@
 """Everything a cluster page shows, fetched in a number of calls that does
 not grow with the cluster: one list call per service, run concurrently,
-joined in memory by the health model.
+joined in memory by the health model (Octavia's list of the pool's members
+once Heat's resources have named the pool).
 
 Every unit's alarms post to the cluster's one healing queue, named after
 the cluster: Zaqar's word on it (statistics and subscriptions) is asked in
@@ -31,6 +32,7 @@ SERVICE_NAMES = {
     'alarming': _('Alarming (Aodh)'),
     'messaging': _('Messaging (Zaqar)'),
     'workflowv2': _('Workflow (Mistral)'),
+    'load-balancer': _('Load Balancer (Octavia)'),
 }
 
 
@@ -110,10 +112,16 @@ def fetch(request, cluster_id, with_units=True):
         resources = resources.result()
         if resources is None:
             return ClusterState(cluster, [], problems)
+        # The pool's members, once Heat has named the pool (the other
+        # calls still running meanwhile).
+        pool_id = health.pool_id(resources)
+        members = attempt('load-balancer', api.octavia.members_list,
+                          pool_id) if pool_id else None
         units = health.units(
             resources, servers=servers.result() if servers else None,
             alarms=alarms.result(), queues=queue.result(),
-            executions=executions.result() or [], cluster_id=cluster_id)
+            executions=executions.result() or [], cluster_id=cluster_id,
+            members=members)
     return ClusterState(cluster=cluster, units=units, problems=problems)
 
 

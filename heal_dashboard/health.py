@@ -19,6 +19,11 @@ SERVER = 'server'
 # The cluster's healing stack's: the queue every unit's alarms post to.
 QUEUE = 'queue'
 TRIGGER = 'trigger'
+MEMBER = 'member'
+# The cluster's pool, in its load balancer's stack (a stand-in's is no
+# Octavia pool: its units have no members to ask about).
+POOL = 'pool'
+OCTAVIA_POOL = 'OS::Octavia::Pool'
 ALARMS = (('alarm_deleted', 'deleted'), ('alarm_stopped', 'stopped'),
           ('alarm_error', 'error'))
 
@@ -72,6 +77,22 @@ class QueueState:
 
 
 @dataclasses.dataclass
+class MemberState:
+    """The unit's server in the load balancer's pool, as Octavia says."""
+    member_id: str
+    address: str = None
+    port: int = None
+    # Octavia's provisioning_status (ACTIVE, PENDING_*, ERROR), or
+    # MISSING when the pool no longer holds it.
+    provisioning: str = None
+    # Octavia's operating_status (ONLINE, OFFLINE, NO_MONITOR, ERROR, ...)
+    operating: str = None
+
+
+MEMBER_MISSING = 'MISSING'
+
+
+@dataclasses.dataclass
 class ExecutionState:
     id: str
     state: str
@@ -117,6 +138,7 @@ class UnitHealth:
     health: str
     reasons: list
     cluster_id: str = None
+    member: MemberState = None   # None: no Octavia pool, or not asked
 
     @property
     def settled(self):
@@ -193,6 +215,32 @@ def group_unit_resources(resources):
         if unit in units and _stack_id_of(resource) in by_stack:
             _keep_current(parts[unit], resource)
     return {name: (units[name], parts[name]) for name in units}
+
+
+def pool_id(resources):
+    """The cluster's Octavia pool, from the same nested resource list;
+    None with a stand-in load balancer."""
+    return next((_get(r, 'physical_resource_id') for r in resources
+                 if (_get(r, 'resource_name'), _get(r, 'parent_resource'),
+                     _get(r, 'resource_type')) == (
+                         POOL, catalog.LOAD_BALANCER_RESOURCE, OCTAVIA_POOL)),
+                None)
+
+
+def member_state(member_resource, members):
+    """The unit's pool member from Octavia's list of the pool's members
+    ({id: member}), or None when there is none to ask about."""
+    member_id = _get(member_resource, 'physical_resource_id') \
+        if member_resource else None
+    if members is None or not member_id:
+        return None
+    member = members.get(member_id)
+    if member is None:
+        return MemberState(member_id, provisioning=MEMBER_MISSING)
+    return MemberState(member_id, address=member.get('address'),
+                       port=member.get('protocol_port'),
+                       provisioning=member.get('provisioning_status'),
+                       operating=member.get('operating_status'))
 
 
 def healing_parts(resources):
@@ -380,7 +428,7 @@ def _seconds(timestamp):
 
 
 def units(resources, servers=None, alarms=None, queues=None,
-          executions=None, cluster_id=None):
+          executions=None, cluster_id=None, members=None):
     """Every unit of a cluster with its joined health, in unit order.
 
     resources: Heat's resource list of the cluster with nested_depth=2.
@@ -390,6 +438,8 @@ def units(resources, servers=None, alarms=None, queues=None,
         Zaqar, or None when it was not asked or unavailable (then the
         trigger resource in Heat stands for the subscription).
     executions: the healing workflow's executions, newest first, or None.
+    members: {member id: member} of the cluster's Octavia pool, or None
+        without one or when Octavia was unavailable.
     """
     latest = executions_by_unit_stack(executions)
     # One queue protects every unit.
@@ -423,7 +473,8 @@ def units(resources, servers=None, alarms=None, queues=None,
             server_resource_status=resource_status(server_resource)
             if server_resource else None,
             alarms=unit_alarms, queue=queue, last_execution=execution,
-            health=health, reasons=reasons, cluster_id=cluster_id))
+            health=health, reasons=reasons, cluster_id=cluster_id,
+            member=member_state(parts.get(MEMBER), members)))
     return result
 
 
@@ -748,10 +799,24 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
                     ': %s' % state.error if state.error else '')))
     for event in events or ():
         entries.append(TimelineEntry(
-            _seconds(_get(event, 'event_time')), 'Heat', '%s %s: %s' % (
-                _get(event, 'resource_name'), _get(event, 'resource_status'),
-                _get(event, 'resource_status_reason') or '')))
+            _seconds(_get(event, 'event_time')), 'Heat', _heat_event(event)))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+# A heal's change to the load balancer, in words: Heat adds the new
+# server's member, then removes the old one.
+MEMBER_EVENTS = {
+    'CREATE_COMPLETE': 'pool member %s added',
+    'DELETE_COMPLETE': 'pool member %s removed',
+}
+
+
+def _heat_event(event):
+    status = _get(event, 'resource_status')
+    if _get(event, 'resource_name') == MEMBER and status in MEMBER_EVENTS:
+        return MEMBER_EVENTS[status] % _get(event, 'physical_resource_id')
+    return '%s %s: %s' % (_get(event, 'resource_name'), status,
+                          _get(event, 'resource_status_reason') or '')
 
 
 def alarm_names(resources):

@@ -25,10 +25,11 @@ class HealTestsMixin:
                    for i, name in enumerate(names)])
 
     def mock_cluster(self, size, status='CREATE_COMPLETE', nova=False,
-                     executions=(), **units):
+                     executions=(), octavia=False, **units):
         """A cluster of `size` healthy units behind this test's api mocks
         (those it has); `units` overrides some, as unit<N>=resources.
-        Without nova the cloud has no compute, as the local cloud."""
+        Without nova the cloud has no compute; without octavia its load
+        balancer stands in."""
         if not nova:
             self.drop_services('compute')
         mocks = {
@@ -39,7 +40,8 @@ class HealTestsMixin:
                           'output_value': 'heal-c1'}]),
             'resources_list': test_data.cluster_resources(
                 *[units.get('unit%d' % i) or test_data.unit_resources(i)
-                  for i in range(size)]),
+                  for i in range(size)], octavia=octavia),
+            'members_list': test_data.pool_members(size),
             'alarms_list': [dict(alarm, alarm_id=alarm_id) for alarm_id, alarm
                             in test_data.all_alarms(size).items()],
             'executions_list': list(executions),

@@ -114,6 +114,8 @@ def unit_resources(index, server_status='CREATE_COMPLETE', reason='',
     parts = [
         resource('server', 'Heal::Server', 'server-%d' % index, unit_stack,
                  name, status=server_status, reason=reason),
+        resource('member', 'Heal::PoolMember', 'member-%d' % index,
+                 unit_stack, name),
     ] + [resource(alarm, 'OS::Aodh::EventAlarm',
                   '%s-%d' % (alarm, index), unit_stack, name)
          for alarm, _kind in health.ALARMS]
@@ -127,7 +129,11 @@ HEALING = 'healing-stack'
 QUEUE = 'heal-c1'
 
 
-def cluster_resources(*units, healing_skip=()):
+# The cluster's pool: Octavia's, or a stand-in's.
+POOL = 'pool-1'
+
+
+def cluster_resources(*units, healing_skip=(), octavia=False):
     healing = [
         resource('queue', 'OS::Zaqar::Queue', QUEUE, HEALING, 'healing'),
         resource('trigger', 'OS::Zaqar::MistralTrigger', 'sub', HEALING,
@@ -138,7 +144,8 @@ def cluster_resources(*units, healing_skip=()):
            resource('healing', 'Heal::HealingWorkflow', HEALING, CLUSTER),
            *[r for r in healing if r['resource_name'] not in healing_skip],
            # The load balancer's parts are nested too, but no unit's.
-           resource('pool', 'OS::Heat::TestResource', 'pool', 'lb-stack',
+           resource('pool', 'OS::Octavia::Pool' if octavia
+                    else 'OS::Heat::TestResource', POOL, 'lb-stack',
                     'load_balancer')]
     return top + [r for unit in units for r in unit]
 
@@ -153,6 +160,14 @@ def all_queues(messages=0, confirmed=True):
     """Zaqar's word on the cluster's healing queue."""
     return {QUEUE: {'messages': messages, 'subscriptions': [
         {'id': 'sub', 'confirmed': confirmed}]}}
+
+
+def pool_members(count, provisioning='ACTIVE', operating='ONLINE'):
+    """Octavia's members of the cluster's pool, one a unit."""
+    return {'member-%d' % i: {
+        'address': '10.20.0.%d' % (10 + i), 'protocol_port': 80,
+        'provisioning_status': provisioning, 'operating_status': operating}
+        for i in range(count)}
 
 
 def servers(count, status='ACTIVE'):

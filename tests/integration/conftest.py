@@ -184,11 +184,10 @@ def wait_until_replaced(request, cluster_id, unit, old_server, timeout=60):
 
 @pytest.fixture(scope='module')
 def real_cluster():
-    """Three real servers (Nova's fake driver) as the demo user; only the
-    load balancer stands in (no Octavia here)."""
+    """Three real servers (Nova's fake driver) in a real Octavia pool, as
+    the demo user: nothing stands in."""
     if not services.has_compute():
         pytest.skip('the local cloud has no compute tier')
     request = horizon_request(layout.DEMO)
-    assert [s.service for s in BUNDLED.standins_for(available(request))] \
-        == ['load-balancer']
+    assert BUNDLED.standins_for(available(request)) == []
     yield from launched_cluster(request, size=3)

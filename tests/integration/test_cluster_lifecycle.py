@@ -84,11 +84,11 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
 def test_the_launch_form_stands_in_for_what_the_cloud_lacks(demo_request):
     has_compute = base.is_service_enabled(demo_request, 'compute')
     assert has_compute == services.has_compute()
-    # No Octavia here: the load balancer always stands in; the servers
-    # only on a cloud without compute.
+    # Octavia is in the compute tier: without it, the servers and the
+    # load balancer stand in.
     stood_in = [s.service for s in BUNDLED.standins_for(
         available(demo_request))]
-    assert stood_in == (['load-balancer'] if has_compute
+    assert stood_in == ([] if has_compute
                         else ['compute', 'load-balancer'])
 
 

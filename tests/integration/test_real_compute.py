@@ -2,7 +2,8 @@
 (fake virt driver) launched as the demo user; a server deleted, stopped or
 put in error through Nova's API makes Nova's notification, Ceilometer's
 event, Aodh's alarm, Zaqar's message, Mistral's execution and Heat's
-update replace that unit's server, and no other."""
+update replace that unit's server, and no other; the units are members of
+a real Octavia pool (noop drivers), and a heal swaps the unit's member."""
 
 import time
 
@@ -25,11 +26,25 @@ def nova_as(user):
     return nova_client.Client('2.1', session=layout.session_for(user))
 
 
+def server_address(server_id):
+    [address] = [a['addr'] for a in nova_as(layout.DEMO).servers.get(
+        server_id).addresses[compute.NETWORK]]
+    return address
+
+
+def members_by_unit(request, cluster_id):
+    """{unit: its pool member} as the Units tab joins them."""
+    state = cluster_state.fetch(request, cluster_id)
+    assert 'load-balancer' not in state.problems, state.problems
+    return {u.name: u.member for u in state.units}
+
+
 def fail_and_heal(real_cluster, unit, fail, event_type, state):
     """Fail one unit's server through Nova; the event Ceilometer published,
     and the servers once the unit is replaced."""
     request, cluster = real_cluster
     before = unit_servers(request, cluster.id)
+    members_before = members_by_unit(request, cluster.id)
     with events.listening() as published:
         began = time.monotonic()
         fail(before[unit])
@@ -45,6 +60,23 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
         u: s for u, s in before.items() if u != unit}
     wait_for(lambda: nova_as(layout.DEMO).servers.get(
         after[unit]).status == 'ACTIVE', 30, what='the new server ACTIVE')
+    # In the load balancer: the new server's member added, the old one
+    # removed from the pool, the other units' members untouched.
+    new_address = server_address(after[unit])
+
+    def member_replaced():
+        members = members_by_unit(request, cluster.id)
+        member = members[unit]
+        return (member.address == new_address
+                and member.provisioning == 'ACTIVE') and members
+    members_after = wait_for(member_replaced, 60,
+                             what="the new server's pool member")
+    assert members_after[unit].member_id != members_before[unit].member_id
+    pool = health.pool_id(api.heat.resources_list(request, cluster.id))
+    assert members_before[unit].member_id not in api.octavia.members_list(
+        request, pool)
+    assert {u: m for u, m in members_after.items() if u != unit} == {
+        u: m for u, m in members_before.items() if u != unit}
     # One execution, started by the alarm, replaced it; any other the
     # failure started (delete.start and .end, a stop's several updates)
     # found it replaced already.
@@ -84,6 +116,14 @@ def test_the_units_are_real_active_servers_with_ports(real_cluster):
     state = cluster_state.fetch(request, cluster.id)
     assert {u.server_status for u in state.units} == {'ACTIVE'}
     assert 'compute' not in state.problems
+    # ... and Octavia's: each server is a member of the real pool, at its
+    # address (noop drivers: no health reports, so no operating status).
+    assert 'load-balancer' not in state.problems
+    servers = unit_servers(request, cluster.id)
+    for unit in state.units:
+        assert (unit.member.address, unit.member.port,
+                unit.member.provisioning) == (
+                    server_address(servers[unit.name]), 80, 'ACTIVE'), unit
 
 
 def test_a_deleted_server_is_replaced(real_cluster):

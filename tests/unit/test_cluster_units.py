@@ -22,6 +22,7 @@ UNIT_MOCKS = {
 }
 UNITS_TAB = 'cluster_details__units'
 NOVA_MOCKS = {**UNIT_MOCKS, api.nova: ['servers_list']}
+OCTAVIA_MOCKS = {**UNIT_MOCKS, api.octavia: ['members_list']}
 
 
 def detail_url(cluster_id='c1'):
@@ -251,6 +252,21 @@ class UnitsTabFaultTests(heal_helpers.TestCase):
         self.drop_services('workflowv2')
         self.assert_degraded('Workflow (Mistral)')
 
+    @helpers.create_mocks(OCTAVIA_MOCKS)
+    def test_octavia_down(self):
+        self.mock_cluster(2, octavia=True)
+        self.mock_members_list.side_effect = ks_exc.ConnectFailure('refused')
+        self.assert_degraded('Load Balancer (Octavia)',
+                             lambda u: u.member is None
+                             and u.health == 'healthy')
+
+    @helpers.create_mocks(OCTAVIA_MOCKS)
+    def test_octavia_missing_from_the_catalog(self):
+        self.mock_cluster(2, octavia=True)
+        self.drop_services('load-balancer')
+        self.assert_degraded('Load Balancer (Octavia)')
+        self.mock_members_list.assert_not_called()
+
     @helpers.create_mocks(UNIT_MOCKS)
     def test_heat_failing_on_the_units_keeps_the_page(self):
         self.set_cluster()
@@ -281,6 +297,53 @@ class UnitsTabNovaTests(heal_helpers.TestCase):
         self.mock_cluster(2, nova=True)
         self.mock_servers_list.side_effect = ks_exc.ConnectFailure('refused')
         UnitsTabFaultTests.assert_degraded(self, 'Compute (Nova)')
+
+
+class UnitsTabOctaviaTests(heal_helpers.TestCase):
+
+    @helpers.create_mocks(OCTAVIA_MOCKS)
+    def test_members_are_joined_in_one_call_whatever_the_size(self):
+        for size in (2, 20):
+            self.mock_cluster(size, octavia=True)
+            self.mock_members_list.reset_mock()
+
+            res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+
+            self.mock_members_list.assert_called_once_with(
+                helpers.IsHttpRequest(), test_data.POOL)
+            units = res.context['units_table'].data
+            self.assertEqual(size, len(units))
+            self.assertEqual(('10.20.0.11', 80, 'ACTIVE', 'ONLINE'), (
+                units[1].member.address, units[1].member.port,
+                units[1].member.provisioning, units[1].member.operating))
+        self.assertContains(res, 'Pool Member')
+        self.assertContains(res, '10.20.0.11:80')
+        self.assertContains(res, 'in the pool, serving', 20)
+
+    @helpers.create_mocks(OCTAVIA_MOCKS)
+    def test_a_member_gone_from_the_pool_says_so(self):
+        self.mock_cluster(2, octavia=True)
+        members = test_data.pool_members(2)
+        del members['member-1']
+        members['member-0'].update(provisioning_status='ERROR',
+                                   operating_status='OFFLINE')
+        self.mock_members_list.return_value = members
+
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+
+        self.assertContains(res, 'not in the pool', 1)
+        self.assertContains(res, 'error in Octavia, no traffic reported', 1)
+
+    @helpers.create_mocks(OCTAVIA_MOCKS)
+    def test_a_stand_in_load_balancer_asks_octavia_nothing(self):
+        self.mock_cluster(2)
+
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+
+        self.mock_members_list.assert_not_called()
+        self.assertEqual([None, None], [
+            u.member for u in res.context['units_table'].data])
+        self.assertNotContains(res, 'Octavia')
 
 
 class HistoryTabsTests(heal_helpers.TestCase):

@@ -69,6 +69,15 @@ def test_compute_configs_render_with_the_options_that_mattered():
         assert option in gnocchi
     # metricd's group members are what its readiness check reads.
     assert 'coordination_url = redis://' in gnocchi
+    octavia = configs['octavia.conf']
+    for option in ('amphora_driver = amphora_noop_driver',
+                   'compute_driver = compute_noop_driver',
+                   'network_driver = network_noop_driver',
+                   'cert_manager = local_cert_manager',
+                   'connection = postgresql+psycopg2://octavia:'):
+        assert option in octavia
+    # Not Octavia's documented default key.
+    assert 'insecure-key-do-not-use-this-key' not in octavia
     pipeline = yaml.safe_load(configs['event_pipeline.yaml'])
     assert pipeline['sinks'][0]['publishers'] == [
         'notifier://?topic=alarm.all']
@@ -195,16 +204,43 @@ def test_configs_hold_the_installs_secrets_readable_by_root_alone(state):
             assert shared not in text, (name, shared)
 
 
-def test_a_service_added_later_gets_a_database_secret_of_its_own(state):
+def test_a_service_added_later_gets_secrets_of_its_own(state):
     from devcloud import credentials
     made = credentials.load()
-    del made['databases']['gnocchi']  # as an install from before Gnocchi
+    # As an install from before Gnocchi and Octavia.
+    del made['databases']['gnocchi'], made['databases']['octavia']
+    del made['octavia_certs_key']
     with open(credentials.path(), 'w', encoding='utf-8') as f:
         json.dump(made, f)
-    password = credentials.load()['databases']['gnocchi']
+    loaded = credentials.load()
+    password = loaded['databases']['gnocchi']
     assert len(password) == 32 and password not in made.values()
-    assert credentials.load()['databases']['gnocchi'] == password  # kept
+    assert len(loaded['octavia_certs_key']) == 32  # as Octavia requires
+    assert loaded['octavia_certs_key'] not in made.values()
+    again = credentials.load()  # kept
+    assert (again['databases']['gnocchi'], again['octavia_certs_key']) == (
+        password, loaded['octavia_certs_key'])
     assert oct(os.stat(credentials.path()).st_mode & 0o777) == '0o600'
+
+
+def test_octavias_ca_is_the_installs_own_and_its_key_locked(state):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from devcloud import credentials
+    compute.make_octavia_ca()
+    key_path = layout.path('octavia', 'ca', 'ca.key')
+    assert oct(os.stat(key_path).st_mode & 0o777) == '0o600'
+    pem = open(key_path, 'rb').read()
+    with pytest.raises(TypeError):  # encrypted: no key without the phrase
+        serialization.load_pem_private_key(pem, None)
+    key = serialization.load_pem_private_key(
+        pem, credentials.get('octavia_ca_passphrase').encode())
+    ca = x509.load_pem_x509_certificate(
+        open(layout.path('octavia', 'ca', 'ca.pem'), 'rb').read())
+    assert ca.public_key() == key.public_key()
+    assert ca.extensions.get_extension_for_class(
+        x509.BasicConstraints).value.ca
 
 
 def test_load_grows_each_counter_at_the_percentage_of_its_vcpus():

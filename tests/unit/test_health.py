@@ -16,6 +16,7 @@ from tests.test_data import all_alarms
 from tests.test_data import all_queues
 from tests.test_data import cluster_resources
 from tests.test_data import execution
+from tests.test_data import pool_members
 from tests.test_data import resource
 from tests.test_data import servers
 from tests.test_data import signal
@@ -93,6 +94,29 @@ def test_healthy_units_join_every_service():
     assert units[1].queue == first.queue
     assert first.last_execution is None
     assert first.settled
+
+
+def test_units_join_their_pool_members_by_the_member_resource():
+    resources = cluster_resources(unit_resources(0), unit_resources(1),
+                                  octavia=True)
+    members = pool_members(2)
+    del members['member-1']
+    assert health.pool_id(resources) == 'pool-1'
+    units = health.units(resources, alarms=all_alarms(2),
+                         queues=all_queues(), members=members)
+    assert units[0].member == health.MemberState(
+        'member-0', address='10.20.0.10', port=80, provisioning='ACTIVE',
+        operating='ONLINE')
+    assert units[1].member == health.MemberState(
+        'member-1', provisioning=health.MEMBER_MISSING)
+    # The pool is what the units' health is not judged by.
+    assert [u.health for u in units] == ['healthy', 'healthy']
+
+
+def test_a_stand_in_pool_is_no_octavia_pool():
+    resources = cluster_resources(unit_resources(0))
+    assert health.pool_id(resources) is None
+    assert health.units(resources)[0].member is None
 
 
 def test_units_sort_by_number():
@@ -404,6 +428,14 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
                'resource_status_reason': 'alarm'},
               {'event_time': '2026-11-25T10:00:12Z', 'resource_name':
                'server', 'resource_status': 'CREATE_COMPLETE',
+               'resource_status_reason': 'state changed'},
+              {'event_time': '2026-11-25T10:00:14Z', 'resource_name':
+               'member', 'resource_status': 'CREATE_COMPLETE',
+               'physical_resource_id': 'm-new',
+               'resource_status_reason': 'state changed'},
+              {'event_time': '2026-11-25T10:00:16Z', 'resource_name':
+               'member', 'resource_status': 'DELETE_COMPLETE',
+               'physical_resource_id': 'm-old',
                'resource_status_reason': 'state changed'}]
 
     entries = health.timeline(parts, alarm_changes, messages, [run], events,
@@ -415,6 +447,8 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
         ('Mistral', 'heal started by alarm'),
         ('Heat', 'server CHECK_FAILED'),
         ('Heat', 'server CREATE_COMPLETE'),
+        ('Heat', 'pool member m-new added'),
+        ('Heat', 'pool member m-old removed'),
         ('Mistral', 'heal SUCCESS'),
     ]
     assert entries[0].what == 'alarm on deleted: alarm'

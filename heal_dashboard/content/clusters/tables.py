@@ -316,6 +316,42 @@ def server_cell(unit):
                        unit.server_status or _('unknown'))
 
 
+# A pool member's Octavia statuses in a person's words.
+MEMBER_PROVISIONING_WORDS = {
+    'ACTIVE': pgettext_lazy('Pool member', 'in the pool'),
+    'PENDING_CREATE': pgettext_lazy('Pool member', 'joining'),
+    'PENDING_UPDATE': pgettext_lazy('Pool member', 'updating'),
+    'PENDING_DELETE': pgettext_lazy('Pool member', 'leaving'),
+    'ERROR': pgettext_lazy('Pool member', 'error in Octavia'),
+    health.MEMBER_MISSING: pgettext_lazy('Pool member', 'not in the pool'),
+}
+MEMBER_OPERATING_WORDS = {
+    'ONLINE': pgettext_lazy('Pool member', 'serving'),
+    'DRAINING': pgettext_lazy('Pool member', 'draining'),
+    'DEGRADED': pgettext_lazy('Pool member', 'degraded'),
+    'ERROR': pgettext_lazy('Pool member', 'failing health checks'),
+    'OFFLINE': pgettext_lazy('Pool member', 'no traffic reported'),
+    'NO_MONITOR': pgettext_lazy('Pool member', 'not monitored'),
+}
+
+
+def member_cell(unit):
+    member = unit.member
+    if member is None:
+        return '-'
+    provisioning = MEMBER_PROVISIONING_WORDS.get(member.provisioning,
+                                                 member.provisioning)
+    if member.provisioning == health.MEMBER_MISSING:
+        return format_html('<span class="text-danger">{}</span>',
+                           provisioning)
+    return format_html(
+        '{}:{}<br><small class="{}" title="{} / {}">{}, {}</small>',
+        member.address, member.port,
+        'text-danger' if member.provisioning == 'ERROR' else 'text-muted',
+        member.provisioning, member.operating, provisioning,
+        MEMBER_OPERATING_WORDS.get(member.operating, member.operating))
+
+
 def resource_cell(unit):
     return format_html('{}<br><small class="text-muted">{}</small>',
                        unit.status, unit.status_reason or '')
@@ -528,6 +564,7 @@ class UnitsTable(tables.DataTable):
                          link=unit_timeline_url)
     health = tables.Column(health_badge, verbose_name=_('Health'))
     server = tables.Column(server_cell, verbose_name=_('Server'))
+    member = tables.Column(member_cell, verbose_name=_('Pool Member'))
     resource = tables.Column(resource_cell, verbose_name=_('Heat Status'))
     alarms = tables.Column(alarms_cell, verbose_name=_('Alarms'))
     queue = tables.Column(queue_cell, verbose_name=_('Queue'))
