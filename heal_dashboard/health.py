@@ -646,6 +646,34 @@ def scaling_activity(event, alarm_of):
         failed=(_get(event, 'resource_status') or '').endswith('FAILED'))
 
 
+def _scaling_alarm_resources(resources):
+    return sorted((r for r in resources if not _get(r, 'parent_resource')
+                   and _get(r, 'resource_type') == SCALING_ALARM),
+                  key=lambda r: _get(r, 'resource_name'))
+
+
+def _alarm_of_policy(alarm_resources, alarms):
+    """{policy name: the name of the alarm that signals it}, from the
+    alarms' actions in Aodh ({id: alarm}, or None)."""
+    alarm_of = {}
+    for resource in alarm_resources:
+        found = (alarms or {}).get(_get(resource, 'physical_resource_id'))
+        for action in _get(found, 'alarm_actions') or () if found else ():
+            signalled = _POLICY_OF_ACTION.search(action)
+            if signalled:
+                alarm_of[signalled.group('policy')] = _get(
+                    resource, 'resource_name')
+    return alarm_of
+
+
+def scaling_history(resources, alarms, signals):
+    """An autoscaling cluster's scaling activity, newest first, from its
+    resources, Aodh's alarms (None if unavailable) and the policies'
+    signal events: what the Executions tab lists."""
+    alarm_of = _alarm_of_policy(_scaling_alarm_resources(resources), alarms)
+    return [scaling_activity(e, alarm_of) for e in signals or ()]
+
+
 def scaling(resources, parameters, alarms, template=None,
             group_metadata=None, signals=None):
     """An autoscaling cluster's size, scaling policies, their alarms and
@@ -662,18 +690,8 @@ def scaling(resources, parameters, alarms, template=None,
             return 'unknown'
         return alarms.get(_get(resource, 'physical_resource_id'))
 
-    alarm_resources = sorted(
-        (r for r in top if _get(r, 'resource_type') == SCALING_ALARM),
-        key=lambda r: _get(r, 'resource_name'))
-    alarm_of = {}
-    for resource in alarm_resources:
-        found = alarm(resource)
-        for action in (_get(found, 'alarm_actions') or ()
-                       if found and not isinstance(found, str) else ()):
-            signalled = _POLICY_OF_ACTION.search(action)
-            if signalled:
-                alarm_of[signalled.group('policy')] = _get(
-                    resource, 'resource_name')
+    alarm_resources = _scaling_alarm_resources(resources)
+    alarm_of = _alarm_of_policy(alarm_resources, alarms)
     activity = [scaling_activity(e, alarm_of) for e in signals or ()]
 
     def policy(resource):

@@ -252,6 +252,24 @@ class UnitsTabFaultTests(heal_helpers.TestCase):
         self.drop_services('workflowv2')
         self.assert_degraded('Workflow (Mistral)')
 
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_a_fault_of_ours_is_logged_with_its_traceback(self):
+        self.set_cluster()
+        self.mock_queue_state.side_effect = KeyError('subscriptions')
+        with self.assertLogs('heal_dashboard.cluster_state', 'ERROR') as log:
+            res = self.assert_degraded('Messaging (Zaqar)')
+        self.assertContains(res, 'unexpected KeyError while reading it')
+        self.assertIn('Traceback', log.output[0])
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_a_service_fault_is_a_warning_without_traceback(self):
+        self.set_cluster()
+        self.mock_queue_state.side_effect = ks_exc.ConnectFailure('refused')
+        with self.assertLogs('heal_dashboard.cluster_state') as log:
+            self.assert_degraded('Messaging (Zaqar)')
+        self.assertEqual(['WARNING'], [r.levelname for r in log.records])
+        self.assertNotIn('Traceback', log.output[0])
+
     @helpers.create_mocks(OCTAVIA_MOCKS)
     def test_octavia_down(self):
         self.mock_cluster(2, octavia=True)
@@ -352,6 +370,35 @@ class HistoryTabsTests(heal_helpers.TestCase):
         params['tab'] = 'cluster_details__' + slug
         return self.client.get(detail_url(), params,
                                HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+    @helpers.create_mocks({
+        api.heat: ['stack_get', 'resources_list', 'scaling_signals',
+                   'stack_template', 'resource_metadata'],
+        api.aodh: ['alarms_list'],
+        api.mistral: ['executions_list', 'tasks_list']})
+    def test_scaling_history_says_which_alarm_in_three_calls(self):
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'auto', tags=['heal-dashboard', 'heal-template=autoscaling'])
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0)) + test_data.SCALING_TOP
+        self.mock_alarms_list.return_value = [
+            dict(test_data.CPU_HIGH, alarm_id='a1')]
+        self.mock_scaling_signals.return_value = [test_data.signal(
+            'scale_out', '2026-12-02T07:30:00Z', 'alarm state changed from '
+            'ok to alarm (Transition to alarm due to 2 samples outside '
+            'threshold)')]
+        self.mock_executions_list.return_value = []
+        self.mock_tasks_list.return_value = []
+
+        res = self.get_tab('executions')
+
+        self.assertContains(res, 'cpu_high fired: Transition to alarm')
+        self.mock_scaling_signals.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1')
+        self.mock_alarms_list.assert_called_once()
+        # The page's Overview needs these; the history does not.
+        self.mock_stack_template.assert_not_called()
+        self.mock_resource_metadata.assert_not_called()
 
     @helpers.create_mocks({api.heat: ['stack_get', 'events_list']})
     def test_events_are_paged(self):

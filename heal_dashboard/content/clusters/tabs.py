@@ -216,8 +216,8 @@ class ExecutionsTab(tabs.TableTab):
         if not self.autoscaling():
             return []
         try:
-            return cluster_state.fetch_scaling(
-                self.request, self.tab_group.kwargs['cluster']).activity
+            return cluster_state.fetch_scaling_history(
+                self.request, self.tab_group.kwargs['cluster'].id)
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the scaling activity.'))
