@@ -136,6 +136,19 @@ def template_files():
     return files
 
 
+HEALING_TEMPLATE = 'healing_workflow.yaml'
+
+
+@functools.lru_cache(maxsize=1)
+def breaker_defaults():
+    """(heals, window seconds) of the healing workflow's circuit breaker,
+    as its template sets them for a cluster whose healing state does
+    not."""
+    parameters = read_yaml(HEALING_TEMPLATE)['parameters']
+    return (parameters['breaker_heals']['default'],
+            parameters['breaker_window']['default'])
+
+
 # The manifest ships with the package: read it once per process, not once
 # per table row (the Clusters table names each row's template).
 @functools.lru_cache(maxsize=1)

@@ -130,15 +130,29 @@ def heal_cluster(request, cluster_id):
     api.heat.stack_update_existing(request, cluster_id, parameters)
 
 
+def breaker_now():
+    """Now as the workflow compares it with Mistral's execution times
+    (UTC, to the second)."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime(
+        '%Y-%m-%d %H:%M:%S')
+
+
 def set_self_healing(request, cluster_id, enabled):
-    """Pause or resume: the cluster's healing state says so, and the
+    """Pause or resume (which also ends a suspension by the workflow's
+    circuit breaker): the cluster's healing state says so, and the
     workflow refuses every heal that is not a person's while it is paused
     (a queue message included). The units' event alarms are switched too,
     so the page shows them paused. Aodh has no bulk update: one alarm at a
     time would take long on a big cluster, so a few at once. Returns how
     many alarms were switched."""
+    changes = {'paused': not enabled}
+    if enabled:
+        # Resuming also lifts the circuit breaker's suspension: a person
+        # has looked (the workflow trips it, never lifts it), and the
+        # heals that tripped it no longer count.
+        changes.update(suspended=None, breaker_reset=breaker_now())
     api.mistral.healing_state_update(
-        request, catalog.healing_state_name(cluster_id), paused=not enabled)
+        request, catalog.healing_state_name(cluster_id), **changes)
     alarm_ids = list(health.alarm_names(
         api.heat.resources_list(request, cluster_id)))
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:

@@ -292,6 +292,58 @@ def test_report_only_marks_a_real_failure_and_a_person_replaces_it(
         healing.set_report_only(request, cluster.id, False)
 
 
+def test_a_replace_loop_trips_the_breaker_and_a_person_still_heals(
+        real_cluster):
+    """The circuit breaker, set to one heal of a unit: the unit's second
+    failure is not healed automatically, the cluster says why, a person
+    still heals it, and Resume lets automatic heals start again."""
+    request, cluster = real_cluster
+    quiet(request, cluster.id)
+    state = catalog.healing_state_name(cluster.id)
+    # Heals before this test do not count.
+    api.mistral.healing_state_update(request, state, breaker_heals=1,
+                                     breaker_reset=healing.breaker_now())
+    unit = unit_of(request, cluster.id, '1')
+    try:
+        servers = unit_servers(request, cluster.id)
+        nova().servers.stop(servers['1'])
+        healed = wait_until_replaced(request, cluster.id, '1', servers['1'],
+                                     timeout=90)
+        quiet(request, cluster.id)
+
+        # The same unit fails again: a loop, as a bad image would make.
+        seen = seen_ids(request, cluster.id, unit.stack_id)
+        nova().servers.stop(healed['1'])
+        outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 1)
+        assert {o['outcome'] for o in outputs} == {'refused'}, outputs
+        suspended = api.mistral.healing_state_get(request, state)[
+            'suspended']
+        assert suspended['why'] == (
+            'heals of one unit (%s) in 15 minutes: 1' % unit.stack_id)
+        assert outputs[0]['cause'].startswith(
+            'automatic healing is suspended since %s: ' % suspended['since'])
+        assert unit_servers(request, cluster.id)['1'] == healed['1']
+
+        # A person may heal meanwhile.
+        healing.start(request, cluster, unit_of(request, cluster.id, '1'),
+                      heal=True)
+        by_hand = wait_until_replaced(request, cluster.id, '1', healed['1'],
+                                      timeout=90)
+        quiet(request, cluster.id)
+
+        # Resumed: the next failure is healed by itself again.
+        healing.set_self_healing(request, cluster.id, True)
+        assert api.mistral.healing_state_get(request, state)[
+            'suspended'] is None
+        nova().servers.stop(by_hand['1'])
+        wait_until_replaced(request, cluster.id, '1', by_hand['1'],
+                            timeout=90)
+        quiet(request, cluster.id)
+    finally:
+        api.mistral.healing_state_update(request, state, breaker_heals=None,
+                                         suspended=None)
+
+
 # An execution that never changes: its one task waits for a result that
 # nothing will send, like a heal whose action was lost when its engine
 # stopped.

@@ -1,5 +1,7 @@
 """Cluster-wide actions: Heal Cluster, Pause / Resume Self-Healing, Scale."""
 
+from unittest import mock
+
 from django.urls import reverse
 from openstack_dashboard.test import helpers
 
@@ -78,8 +80,14 @@ class ClusterActionTests(heal_helpers.TestCase):
         self.mock_alarm_set_enabled.reset_mock()
         self.mock_healing_state_update.reset_mock()
         self.post('resume')
+        # Resuming also ends a suspension by the circuit breaker, which
+        # counts heals from then on.
         self.mock_healing_state_update.assert_called_once_with(
-            helpers.IsHttpRequest(), 'heal-state-c1', paused=False)
+            helpers.IsHttpRequest(), 'heal-state-c1', paused=False,
+            suspended=None, breaker_reset=mock.ANY)
+        reset = self.mock_healing_state_update.call_args.kwargs[
+            'breaker_reset']
+        self.assertRegex(reset, r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$')
         self.assertEqual(
             {True}, {c.args[2] for c in
                      self.mock_alarm_set_enabled.call_args_list})

@@ -440,7 +440,20 @@ class ClusterDetailTests(heal_helpers.TestCase):
                 ({'paused': True, 'mode': 'report'},
                  ['paused: only a person heals', 'reported only']),
                 ({'paused': False, 'mode': 'replace'},
-                 ['<dd>on</dd>', 'replaced automatically'])):
+                 ['<dd>on</dd>', 'replaced automatically',
+                  # The workflow template's breaker.
+                  'after 3 heals of one unit, or 3 failed heals, within 15 '
+                  'minutes']),
+                ({'breaker_heals': 5, 'breaker_window': 3600},
+                 ['after 5 heals of one unit, or 5 failed heals, within 60 '
+                  'minutes']),
+                # The workflow's circuit breaker, in words, escaped.
+                ({'paused': False, 'suspended': {
+                    'since': '2026-12-02T10:00:00Z',
+                    'why': 'heals of one unit (<b>u1</b>) in 15 minutes: 3'}},
+                 ['suspended by the circuit breaker since '
+                  '2026-12-02T10:00:00Z: heals of one unit '
+                  '(&lt;b&gt;u1&lt;/b&gt;) in 15 minutes: 3'])):
             self.mock_healing_state_get.return_value = state
             res = self.client.get(detail_url('c1'))
             for word in words:

@@ -186,6 +186,22 @@ def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
         'refuse_not_allowed': '<% $.force and not $.allowed %>'}
 
 
+def test_no_automatic_heal_reaches_the_lease_past_the_circuit_breaker():
+    # Without the breaker's count, a verified failure (not forced) never
+    # reaches the lease: only a person's force does.
+    unforced = reachable(skip={'count_recent', 'count_heals'})
+    assert 'acquire' in unforced
+    into_acquire = {name for name in unforced
+                    if 'acquire' in successors(TASKS[name])}
+    assert into_acquire - {'route'} <= {
+        'lease_holder', 'wait_lease', 'wait_broken', 'delete_lease'}
+    # A tripped breaker refuses: nothing from its trip leads to a heal.
+    assert not reachable('trip') & {'acquire', 'mark', 'update_unit'}
+    # A suspended cluster is refused before anything is checked.
+    assert {'refuse_suspended': '<% not $.force and not $.paused and '
+            '$.suspended %>'} in TASKS['route']['on_success']
+
+
 @pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)
 def test_each_cluster_tells_its_healing_the_heal_scope(template):
     healing = FILES[template.template]['resources']['healing']['properties']

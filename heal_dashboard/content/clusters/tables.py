@@ -141,7 +141,8 @@ class PauseSelfHealing(HealingSetting):
 class ResumeSelfHealing(PauseSelfHealing):
     name = 'resume'
     enabled = True
-    help_text = _("The units' alarms are switched on again.")
+    help_text = _("The units' alarms are switched on again, and a "
+                  "suspension by the circuit breaker ends.")
 
     @staticmethod
     def action_present(count):

@@ -48,6 +48,12 @@ class OverviewTab(tabs.Tab):
         scaling = (self._scaling(cluster) if template_id == 'autoscaling'
                    else None)
         now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        healing_state = self._healing_state(cluster)
+        heals, window = catalog.breaker_defaults()
+        if healing_state:
+            heals = healing_state.get('breaker_heals') or heals
+            window = healing_state.get('breaker_window') or window
+        breaker = {'heals': heals, 'minutes': int(window) // 60}
         return {
             'cluster': cluster,
             'template': template,
@@ -61,7 +67,8 @@ class OverviewTab(tabs.Tab):
                 for policy in (scaling.policies if scaling else ())],
             'launch_size': (getattr(cluster, 'parameters', None) or {}).get(
                 template.size_parameter) if template else None,
-            'healing_state': self._healing_state(cluster),
+            'healing_state': healing_state,
+            'breaker': breaker,
             'failure': self._failure(cluster),
         }
 
