@@ -179,6 +179,9 @@ class LaunchClusterTests(heal_helpers.TestCase):
             'param_external_network': '',
             'param_app_port': 80,
             'param_alarm_cache_seconds': 60,
+            'mode': 'report',
+            'breaker_heals': 4,
+            'breaker_minutes': 30,
         }
         data.update(overrides)
         return data
@@ -231,7 +234,9 @@ class LaunchClusterTests(heal_helpers.TestCase):
         self.assertContains(res, 'name="param_alarm_cache_seconds" '
                                  'value="0"')
 
-    @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
+    @helpers.create_mocks({
+        **with_heat(['template_validate', 'stack_create']),
+        api.mistral: ['healing_state_update']})
     def test_launch_validates_then_creates_and_opens_the_cluster(self):
         self.mock_cloud_choices()
         self.mock_template_validate.return_value = self.validation
@@ -241,6 +246,10 @@ class LaunchClusterTests(heal_helpers.TestCase):
 
         self.assertNoFormErrors(res)
         self.assertRedirectsNoFollow(res, detail_url('new-id'))
+        # Its heal policy, in its healing state: not stack parameters.
+        self.mock_healing_state_update.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-new-id', mode='report',
+            breaker_heals=4, breaker_window=1800)
         validate_kwargs = self.mock_template_validate.call_args.kwargs
         self.assertEqual(3, validate_kwargs['parameters']['cluster_size'])
         self.assertEqual(self.images.first().id,
@@ -258,13 +267,14 @@ class LaunchClusterTests(heal_helpers.TestCase):
         self.mock_template_validate.return_value = self.validation
 
         res = self.client.post(LAUNCH_FIXED_URL, self.form_data(
-            name='1-bad name', param_cluster_size=0, param_app_port=70000))
+            name='1-bad name', param_cluster_size=0, param_app_port=70000,
+            breaker_heals=0, mode='never'))
 
-        self.assertFormErrors(res, 3)
+        self.assertFormErrors(res, 5)
         errors = res.context['form'].errors
-        self.assertIn('name', errors)
-        self.assertIn('param_cluster_size', errors)
-        self.assertIn('param_app_port', errors)
+        for field in ('name', 'param_cluster_size', 'param_app_port',
+                      'breaker_heals', 'mode'):
+            self.assertIn(field, errors)
         # Only the form's own build asked Heat; nothing was created.
         self.assertEqual(1, self.mock_template_validate.call_count)
         self.mock_stack_create.assert_not_called()
@@ -315,7 +325,8 @@ class LaunchClusterTests(heal_helpers.TestCase):
         self.mock_delete_orphan.assert_called_once_with(
             helpers.IsHttpRequest(), launch_id)
 
-    @helpers.create_mocks({api.heat: ['template_validate', 'stack_create']})
+    @helpers.create_mocks({api.heat: ['template_validate', 'stack_create'],
+                           api.mistral: ['healing_state_update']})
     def test_without_compute_the_stand_ins_are_used(self):
         self.drop_services('compute', 'network', 'image', 'load-balancer')
         self.mock_template_validate.return_value = self.validation
@@ -473,6 +484,86 @@ class ClusterDetailTests(heal_helpers.TestCase):
         self.assertRedirectsNoFollow(res, INDEX_URL)
 
 
+POLICY_MOCKS = {api.heat: ['cluster_get'],
+                api.mistral: ['healing_state_get', 'healing_state_update']}
+
+
+def policy_url(cluster_id='c1'):
+    return reverse('horizon:project:heal_clusters:policy', args=[cluster_id])
+
+
+class EditHealPolicyTests(heal_helpers.TestCase):
+
+    def mock_policy(self, **state):
+        self.mock_cluster_get.return_value = test_data.stack('c1', 'web')
+        self.mock_healing_state_get.return_value = state
+
+    @helpers.create_mocks(POLICY_MOCKS)
+    def test_the_form_shows_the_clusters_policy(self):
+        self.mock_policy(mode='report', breaker_heals=5, breaker_window=3600)
+
+        res = self.client.get(policy_url())
+
+        self.assertTemplateUsed(res, 'project/heal_clusters/_edit_policy.html')
+        form = res.context['form']
+        self.assertEqual(('report', 5, 60), (
+            form.fields['mode'].initial, form.fields['breaker_heals'].initial,
+            form.fields['breaker_minutes'].initial))
+        self.mock_healing_state_get.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-c1')
+
+    @helpers.create_mocks(POLICY_MOCKS)
+    def test_a_cluster_never_set_shows_the_workflows_defaults(self):
+        self.mock_policy()
+        form = self.client.get(policy_url()).context['form']
+        self.assertEqual(('replace', 3, 15), (
+            form.fields['mode'].initial, form.fields['breaker_heals'].initial,
+            form.fields['breaker_minutes'].initial))
+
+    @helpers.create_mocks(POLICY_MOCKS)
+    def test_saving_writes_the_healing_state_only(self):
+        self.mock_policy()
+
+        res = self.client.post(policy_url(), {
+            'mode': 'replace', 'breaker_heals': 2, 'breaker_minutes': 10})
+
+        self.assertNoFormErrors(res)
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_healing_state_update.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-c1', mode='replace',
+            breaker_heals=2, breaker_window=600)
+
+    @helpers.create_mocks(POLICY_MOCKS)
+    def test_bad_values_are_field_errors_and_save_nothing(self):
+        self.mock_policy()
+
+        res = self.client.post(policy_url(), {
+            'mode': 'sometimes', 'breaker_heals': 0, 'breaker_minutes': ''})
+
+        self.assertFormErrors(res, 3)
+        self.mock_healing_state_update.assert_not_called()
+
+    @helpers.create_mocks(POLICY_MOCKS)
+    def test_mistral_failing_on_save_says_so(self):
+        self.mock_policy()
+        self.mock_healing_state_update.side_effect = ks_exc.ConnectFailure('x')
+
+        res = self.client.post(policy_url(), {
+            'mode': 'replace', 'breaker_heals': 2, 'breaker_minutes': 10})
+
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'Unable to save the heal policy.')
+
+    @helpers.create_mocks(POLICY_MOCKS)
+    def test_another_projects_cluster_goes_back_to_the_list(self):
+        self.mock_cluster_get.side_effect = heat_exc.HTTPNotFound()
+
+        res = self.client.get(policy_url('theirs'))
+
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_healing_state_get.assert_not_called()
+
+
 @heal_helpers.enforce_policy
 class ClusterPolicyTests(heal_helpers.TestCase):
 
@@ -500,6 +591,10 @@ class ClusterPolicyTests(heal_helpers.TestCase):
 
         self.assertEqual(403, self.client.get(SELECT_URL).status_code)
         self.assertEqual(403, self.client.get(LAUNCH_FIXED_URL).status_code)
+        self.assertNotContains(res, 'Edit Heal Policy')
+        self.assertEqual(403, self.client.post(policy_url(), {
+            'mode': 'replace', 'breaker_heals': 1,
+            'breaker_minutes': 1}).status_code)
         self.client.post(INDEX_URL, {
             'action': 'clusters__delete__%s' % self.heal_clusters.first().id})
         self.mock_stack_delete.assert_not_called()

@@ -15,7 +15,9 @@ from openstack_dashboard.dashboards.project.instances import (
     utils as instance_utils)
 
 from heal_dashboard import api
+from heal_dashboard import catalog
 from heal_dashboard import exceptions as heal_exceptions
+from heal_dashboard import healing
 
 LOG = logging.getLogger(__name__)
 
@@ -126,6 +128,60 @@ def standin_notes(catalog, available):
     return [STANDIN_NOTES[s.service] for s in catalog.standins_for(available)]
 
 
+MODE_CHOICES = (
+    ('replace', _('Replace them automatically, once verified')),
+    ('report', _('Report them only: a person heals them')),
+)
+
+
+def heal_policy_fields(state=None):
+    """The heal policy's fields, initially the cluster's healing state
+    (`state`) or the healing workflow's defaults."""
+    state = state or {}
+    heals, window = catalog.breaker_defaults()
+    return {
+        'mode': forms.ChoiceField(
+            label=_('Failed Units'), choices=MODE_CHOICES,
+            initial=state.get('mode') or 'replace'),
+        'breaker_heals': forms.IntegerField(
+            label=_('Circuit Breaker: Heals'), min_value=1, max_value=100,
+            initial=state.get('breaker_heals') or heals,
+            help_text=_('Automatic healing suspends itself after this many '
+                        'heals of one unit, or this many failed heals, '
+                        'within the window (a replace loop).')),
+        'breaker_minutes': forms.IntegerField(
+            label=_('Circuit Breaker: Window (minutes)'), min_value=1,
+            max_value=24 * 60,
+            initial=(state.get('breaker_window') or window) // 60),
+    }
+
+
+def save_heal_policy(request, cluster_id, data):
+    healing.set_heal_policy(
+        request, cluster_id, data['mode'] == 'report',
+        data['breaker_heals'], data['breaker_minutes'] * 60)
+
+
+class EditHealPolicyForm(forms.SelfHandlingForm):
+    """The heal policy of a running cluster: kept in its healing state,
+    so saving it updates no stack."""
+
+    def __init__(self, request, *args, **kwargs):
+        self.cluster_id = kwargs.pop('cluster_id')
+        state = kwargs.pop('healing_state')
+        super().__init__(request, *args, **kwargs)
+        self.fields.update(heal_policy_fields(state))
+
+    def handle(self, request, data):
+        try:
+            save_heal_policy(request, self.cluster_id, data)
+        except Exception:
+            exceptions.handle(request, _('Unable to save the heal policy.'))
+            return False
+        messages.success(request, _('Heal policy saved.'))
+        return True
+
+
 class LaunchClusterForm(forms.SelfHandlingForm):
     name = forms.RegexField(
         max_length=255, label=_('Cluster Name'),
@@ -165,6 +221,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
             if name in cloud_defaults:
                 field.initial = cloud_defaults[name]
             self.fields[PARAM_PREFIX + name] = field
+        self.fields.update(heal_policy_fields())
 
     def parameters(self, data):
         return {key[len(PARAM_PREFIX):]: value for key, value in data.items()
@@ -213,4 +270,10 @@ class LaunchClusterForm(forms.SelfHandlingForm):
             exceptions.handle(request, _('Unable to launch the cluster.'))
             return False
         messages.success(request, _('Launching cluster "%s".') % data['name'])
+        try:
+            save_heal_policy(request, cluster_id, data)
+        except Exception:
+            exceptions.handle(request, _(
+                'The cluster heals by the default policy: its heal policy '
+                'could not be saved (Edit Heal Policy sets it).'))
         return cluster_id

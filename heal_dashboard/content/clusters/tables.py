@@ -32,13 +32,25 @@ STACK_STATUS_CHOICES = tuple(
 )
 
 
-class LaunchCluster(tables.LinkAction):
+class ModalLink(tables.LinkAction):
+    """A link that opens its form in Horizon's modal."""
+    classes = ('ajax-modal',)
+
+
+class LaunchCluster(ModalLink):
     name = 'launch'
     verbose_name = _('Launch Cluster')
     url = 'horizon:project:heal_clusters:select_template'
-    classes = ('ajax-modal',)
     icon = 'plus'
     policy_rules = (('heal', 'heal:cluster:launch'),)
+
+
+class EditHealPolicy(ModalLink):
+    """Report-only or replace, and the circuit breaker (see forms.py)."""
+    name = 'policy'
+    verbose_name = _('Edit Heal Policy')
+    url = 'horizon:project:heal_clusters:policy'
+    policy_rules = (('heal', 'heal:cluster:mode'),)
 
 
 class DeleteCluster(tables.DeleteAction):
@@ -280,9 +292,9 @@ class ClustersTable(tables.DataTable):
         status_columns = ['status']
         row_class = UpdateClusterRow
         table_actions = (LaunchCluster, DeleteCluster)
-        row_actions = (HealCluster, PauseSelfHealing, ResumeSelfHealing,
-                       ReportOnly, ReplaceAutomatically, ScaleOut, ScaleIn,
-                       DeleteCluster)
+        row_actions = (HealCluster, EditHealPolicy, PauseSelfHealing,
+                       ResumeSelfHealing, ReportOnly, ReplaceAutomatically,
+                       ScaleOut, ScaleIn, DeleteCluster)
 
 
 HEALTH_CLASSES = {

@@ -10,6 +10,8 @@ urlpatterns = [
             name='launch'),
     re_path(r'^(?P<cluster_id>[^/]+)/$', views.DetailView.as_view(),
             name='detail'),
+    re_path(r'^(?P<cluster_id>[^/]+)/policy/$',
+            views.EditHealPolicyView.as_view(), name='policy'),
     re_path(r'^(?P<cluster_id>[^/]+)/units/(?P<unit>[^/]+)/$',
             views.UnitTimelineView.as_view(), name='unit'),
 ]

@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django import shortcuts
 from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from heatclient import exc as heat_exc
 from horizon import exceptions
@@ -159,6 +160,42 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
         if not cluster_id:
             return self.form_invalid(form)
         return shortcuts.redirect(reverse(DETAIL_URL, args=[cluster_id]))
+
+
+class EditHealPolicyView(PolicyMixin, forms.ModalFormView):
+    form_class = cluster_forms.EditHealPolicyForm
+    template_name = 'project/heal_clusters/edit_policy.html'
+    modal_id = 'edit_heal_policy_modal'
+    submit_label = _('Save')
+    submit_url = 'horizon:project:heal_clusters:policy'
+    success_url = reverse_lazy(INDEX_URL)
+    page_title = _('Edit Heal Policy')
+    policy_rules = (('heal', 'heal:cluster:mode'),)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(self.submit_url,
+                                        args=[self.kwargs['cluster_id']])
+        return context
+
+    @memoized.memoized_method
+    def _healing_state(self):
+        # The cluster must be this project's: Heat says so.
+        cluster_id = read_cluster(self.request, lambda: api.heat.cluster_get(
+            self.request, self.kwargs['cluster_id'])).id
+        try:
+            return api.mistral.healing_state_get(
+                self.request, catalog.healing_state_name(cluster_id))
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the heal policy.'),
+                              redirect=reverse(INDEX_URL))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(cluster_id=self.kwargs['cluster_id'],
+                      healing_state=self._healing_state())
+        return kwargs
 
 
 class UnitTimelineView(ClusterPageMixin, tables.DataTableView):
