@@ -167,16 +167,49 @@ def fetch_scaling_history(request, cluster_id):
 
 
 def fetch_history(request, cluster_id):
-    """Every run of the cluster's healing workflow with its tasks, named
-    by unit: three calls at once."""
+    """Every run of the cluster's healing workflow, named by unit (each
+    row with its cluster_id, for the link to its details): two calls at
+    once."""
     workflow = catalog.workflow_name(cluster_id)
-    with _executor(3) as pool:
+    with _executor(2) as pool:
         executions = pool.submit(api.mistral.executions_list, request,
                                  workflow)
-        tasks = pool.submit(api.mistral.tasks_list, request, workflow)
         resources = pool.submit(api.heat.resources_list, request, cluster_id)
-        return health.execution_history(
-            executions.result(), resources.result(), tasks.result())
+        return [dict(row, cluster_id=cluster_id)
+                for row in health.execution_history(executions.result(),
+                                                    resources.result())]
+
+
+@dataclasses.dataclass
+class ExecutionDetails:
+    cluster: object
+    row: dict          # as the Executions tab shows it
+    tasks: list        # oldest first
+    input: dict
+    output: dict
+
+
+def fetch_execution(request, cluster_id, execution_id):
+    """One run of the cluster's healing workflow with its tasks, input and
+    output: four calls at once (the cluster and its resources name the
+    unit). None if it is no run of this cluster's workflow."""
+    with _executor(4) as pool:
+        cluster = pool.submit(api.heat.cluster_get, request, cluster_id)
+        execution = pool.submit(api.mistral.execution_get, request,
+                                execution_id)
+        tasks = pool.submit(api.mistral.execution_tasks, request,
+                            execution_id)
+        resources = pool.submit(api.heat.resources_list, request, cluster_id)
+        cluster = cluster.result()
+        execution = execution.result()
+        if execution['workflow_name'] != catalog.workflow_name(cluster.id):
+            return None
+        return ExecutionDetails(
+            cluster=cluster,
+            row=health.execution_row(
+                execution, health.unit_names_by_stack(resources.result())),
+            tasks=tasks.result(), input=execution['input'],
+            output=execution['output'])
 
 
 @dataclasses.dataclass

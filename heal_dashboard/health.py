@@ -482,38 +482,35 @@ def _unit_order(name):
     return (0, int(name)) if name.isdigit() else (1, name)
 
 
-def execution_history(executions, resources, tasks=None):
+def execution_history(executions, resources):
     """The workflow's executions as rows: which unit, who asked, what for,
-    its tasks' states, its output, how long it took. `tasks` (all the
-    executions' tasks) may be None."""
-    unit_names = {_get(unit, 'physical_resource_id'): name for name, (
+    what came of it and why, how long it took (the details are one click
+    away: execution_details)."""
+    unit_names = unit_names_by_stack(resources)
+    return [execution_row(execution, unit_names) for execution in executions]
+
+
+def unit_names_by_stack(resources):
+    return {_get(unit, 'physical_resource_id'): name for name, (
         unit, _parts) in group_unit_resources(resources).items()}
-    steps = {}
-    for task in sorted(tasks or (), key=lambda t: t.get('created_at') or ''):
-        steps.setdefault(task.get('workflow_execution_id'), []).append(
-            '%s %s' % (task.get('name'), task.get('state')))
-    rows = []
-    for execution in executions:
-        state = execution_state(execution)
-        params = _get(execution, 'input') or {}
-        finished = state.state in ('SUCCESS', 'ERROR', 'CANCELLED')
-        rows.append({
-            'id': state.id, 'state': state.state, 'created': state.created,
-            'duration': _duration(state.created, state.updated)
-            if finished else '-',
-            'unit': unit_names.get(unit_stack_of(execution),
-                                   unit_stack_of(execution) or '-'),
-            'requested_by': state.requested_by or '-',
-            'heal': state.heal,
-            'outcome': state.outcome or '-',
-            'detail': state.cause or state.error or params.get('reason')
-            or '',
-            'tasks': ', '.join(steps.get(state.id, ())) if tasks is not None
-            else '?',
-            'output': json.dumps(_get(execution, 'output'))
-            if _get(execution, 'output') else '',
-        })
-    return rows
+
+
+def execution_row(execution, unit_names):
+    state = execution_state(execution)
+    params = _get(execution, 'input') or {}
+    finished = state.state in ('SUCCESS', 'ERROR', 'CANCELLED')
+    return {
+        'id': state.id, 'state': state.state, 'created': state.created,
+        'duration': _duration(state.created, state.updated)
+        if finished else '-',
+        'unit': unit_names.get(unit_stack_of(execution),
+                               unit_stack_of(execution) or '-'),
+        'requested_by': state.requested_by or '-',
+        'heal': state.heal,
+        'outcome': state.outcome or (
+            'in progress' if state.state in UNFINISHED else '-'),
+        'detail': state.cause or state.error or params.get('reason') or '',
+    }
 
 
 def _duration(start, end):

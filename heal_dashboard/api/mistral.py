@@ -24,7 +24,8 @@ def mistralclient(request):
 # flat as the history grows (the output and params are the big ones).
 EXECUTION_FIELDS = ('id', 'state', 'state_info', 'created_at', 'updated_at',
                     'input', 'output')
-TASK_FIELDS = ('id', 'name', 'state', 'workflow_execution_id', 'created_at')
+TASK_FIELDS = ('id', 'name', 'state', 'state_info', 'created_at',
+               'updated_at')
 
 
 def executions_list(request, workflow_name, limit=100):
@@ -33,17 +34,28 @@ def executions_list(request, workflow_name, limit=100):
     executions = mistralclient(request).executions.list(
         workflow_name=workflow_name, sort_keys='created_at', sort_dirs='desc',
         limit=limit, fields=list(EXECUTION_FIELDS))
-    return [dict({field: getattr(e, field, None)
-                  for field in EXECUTION_FIELDS},
-                 input=_decoded(getattr(e, 'input', None)),
-                 output=_decoded(getattr(e, 'output', None)))
-            for e in executions]
+    return [_execution(e) for e in executions]
 
 
-def tasks_list(request, workflow_name, limit=500):
-    """The tasks of all the workflow's executions, in one call."""
+def _execution(execution):
+    return dict({field: getattr(execution, field, None)
+                 for field in EXECUTION_FIELDS},
+                input=_decoded(getattr(execution, 'input', None)),
+                output=_decoded(getattr(execution, 'output', None)))
+
+
+def execution_get(request, execution_id):
+    """One execution in the same shape, with its workflow's name."""
+    execution = mistralclient(request).executions.get(execution_id)
+    return dict(_execution(execution),
+                workflow_name=getattr(execution, 'workflow_name', None))
+
+
+def execution_tasks(request, execution_id):
+    """An execution's tasks, oldest first, in one call."""
     tasks = mistralclient(request).tasks.list(
-        workflow_name=workflow_name, limit=limit, fields=list(TASK_FIELDS))
+        workflow_execution_id=execution_id, sort_keys='created_at',
+        sort_dirs='asc', fields=list(TASK_FIELDS))
     return [{field: getattr(t, field, None) for field in TASK_FIELDS}
             for t in tasks]
 

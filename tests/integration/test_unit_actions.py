@@ -8,7 +8,6 @@ from novaclient import client as nova_client
 from devcloud import inject
 from devcloud import layout
 from heal_dashboard import api
-from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
@@ -69,20 +68,19 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
                       what='the heal execution')
     assert healed.last_execution.state == 'SUCCESS'
     assert healed.last_execution.heal is True
-    # The Executions tab's row: every task, in one tasks call.
-    workflow = catalog.workflow_name(cluster.id)
-    [row] = health.execution_history(
-        api.mistral.executions_list(request, workflow),
-        api.heat.resources_list(request, cluster.id),
-        api.mistral.tasks_list(request, workflow))
-    # (Mistral stamps tasks to the second: their order within one may vary.)
-    # A person's heal skips the failure check, never the lease.
-    assert {'acquire SUCCESS', 'current_server SUCCESS', 'mark SUCCESS',
-            'update_unit SUCCESS', 'wait_replaced SUCCESS',
-            'release SUCCESS'} <= set(row['tasks'].split(', '))
-    assert 'check_server SUCCESS' not in row['tasks']
+    # The Executions tab's row, and its details: every step.
+    [row] = cluster_state.fetch_history(request, cluster.id)
     assert (row['unit'], row['requested_by'], row['outcome']) == (
         '0', 'demo', 'replaced')
+    details = cluster_state.fetch_execution(request, cluster.id, row['id'])
+    steps = {(t['name'], t['state']) for t in details.tasks}
+    # A person's heal skips the failure check, never the lease.
+    assert {('acquire', 'SUCCESS'), ('current_server', 'SUCCESS'),
+            ('mark', 'SUCCESS'), ('update_unit', 'SUCCESS'),
+            ('wait_replaced', 'SUCCESS'), ('release', 'SUCCESS')} <= steps
+    assert 'check_server' not in {name for name, _state in steps}
+    assert details.output['outcome'] == 'replaced'
+    assert details.row == {k: v for k, v in row.items() if k != 'cluster_id'}
     assert healed.health == health.HEALTHY
     assert unit_servers(request, cluster.id)['1'] == before['1']
 

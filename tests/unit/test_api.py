@@ -186,20 +186,20 @@ class OtherServiceCallTests(heal_helpers.APITestCase):
             fields=list(api.mistral.EXECUTION_FIELDS))
 
     @mock.patch.object(api.mistral, 'mistralclient')
-    def test_all_tasks_of_the_workflow_in_one_call(self, mistralclient):
+    def test_an_executions_tasks_oldest_first_in_one_call(self,
+                                                          mistralclient):
         tasks = mistralclient.return_value.tasks
         tasks.list.return_value = [mock.Mock(
-            id='t1', state='SUCCESS', workflow_execution_id='e1',
-            created_at='t')]
-        tasks.list.return_value[0].name = 'mark_unhealthy'
+            id='t1', state='SUCCESS', state_info=None, created_at='t',
+            updated_at='u')]
+        tasks.list.return_value[0].name = 'mark'
 
-        [task] = api.mistral.tasks_list(self.request, 'wf-1')
+        [task] = api.mistral.execution_tasks(self.request, 'e1')
 
-        self.assertEqual(('mark_unhealthy', 'e1'),
-                         (task['name'], task['workflow_execution_id']))
+        self.assertEqual(('mark', 'SUCCESS'), (task['name'], task['state']))
         tasks.list.assert_called_once_with(
-            workflow_name='wf-1', limit=500,
-            fields=list(api.mistral.TASK_FIELDS))
+            workflow_execution_id='e1', sort_keys='created_at',
+            sort_dirs='asc', fields=list(api.mistral.TASK_FIELDS))
 
     @mock.patch.object(api.mistral, 'mistralclient')
     def test_a_healing_state_change_keeps_the_rest(self, mistralclient):

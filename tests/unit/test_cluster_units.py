@@ -375,7 +375,7 @@ class HistoryTabsTests(heal_helpers.TestCase):
         api.heat: ['stack_get', 'resources_list', 'scaling_signals',
                    'stack_template', 'resource_metadata'],
         api.aodh: ['alarms_list'],
-        api.mistral: ['executions_list', 'tasks_list']})
+        api.mistral: ['executions_list']})
     def test_scaling_history_says_which_alarm_in_three_calls(self):
         self.mock_stack_get.return_value = test_data.stack(
             'c1', 'auto', tags=['heal-dashboard', 'heal-template=autoscaling'])
@@ -388,7 +388,6 @@ class HistoryTabsTests(heal_helpers.TestCase):
             'ok to alarm (Transition to alarm due to 2 samples outside '
             'threshold)')]
         self.mock_executions_list.return_value = []
-        self.mock_tasks_list.return_value = []
 
         res = self.get_tab('executions')
 
@@ -449,7 +448,7 @@ class HistoryTabsTests(heal_helpers.TestCase):
 class ExecutionsTabTests(heal_helpers.TestCase):
 
     @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
-                           api.mistral: ['executions_list', 'tasks_list',
+                           api.mistral: ['executions_list',
                                          'healing_state_get']})
     def test_every_run_by_alarm_or_person_is_listed(self):
         self.mock_stack_get.return_value = test_data.stack(
@@ -460,11 +459,6 @@ class ExecutionsTabTests(heal_helpers.TestCase):
         self.mock_executions_list.return_value = [
             test_data.execution(1, 'RUNNING', requested_by='alice'),
             test_data.execution(0, 'SUCCESS')]
-        self.mock_tasks_list.return_value = [
-            {'id': 't1', 'name': 'mark_unhealthy', 'state': 'SUCCESS',
-             'workflow_execution_id': 'ex-1-RUNNING', 'created_at': 'a'},
-            {'id': 't2', 'name': 'update_unit', 'state': 'RUNNING',
-             'workflow_execution_id': 'ex-1-RUNNING', 'created_at': 'b'}]
 
         res = self.client.get(detail_url(), {
             'tab': 'cluster_details__executions'},
@@ -474,14 +468,71 @@ class ExecutionsTabTests(heal_helpers.TestCase):
         self.assertEqual([('1', 'alice'), ('0', 'alarm')],
                          [(r['unit'], r['requested_by']) for r in rows])
         self.assertContains(res, 'mark and replace')
-        self.assertEqual('mark_unhealthy SUCCESS, update_unit RUNNING',
-                         rows[0]['tasks'])
+        # In words; Mistral's JSON and the steps are one click away.
+        self.assertNotContains(res, '{&quot;')
+        self.assertContains(res, 'href="%s"' % reverse(
+            'horizon:project:heal_clusters:execution',
+            args=['c1', 'ex-0-SUCCESS']))
         # Running: the tab keeps refreshing itself, in one request.
         self.assertContains(res, 'data-heal-settled="false"')
         self.mock_executions_list.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-c1')
-        self.mock_tasks_list.assert_called_once_with(
-            helpers.IsHttpRequest(), 'heal-c1')
+
+
+EXECUTION_MOCKS = {api.heat: ['cluster_get', 'resources_list'],
+                   api.mistral: ['execution_get', 'execution_tasks']}
+
+
+def execution_url(execution_id, cluster_id='c1'):
+    return reverse('horizon:project:heal_clusters:execution',
+                   args=[cluster_id, execution_id])
+
+
+class ExecutionDetailsTests(heal_helpers.TestCase):
+
+    def mock_execution(self, workflow='heal-c1'):
+        self.mock_cluster_get.return_value = test_data.stack('c1', 'web')
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0))
+        execution = test_data.execution(0, 'SUCCESS', requested_by='<b>x</b>')
+        execution.update(workflow_name=workflow, output={
+            'outcome': 'replaced', 'cause': 'Nova: server s is SHUTOFF',
+            'requested_by': 'alarm', 'new_server': '<i>s2</i>'})
+        self.mock_execution_get.return_value = execution
+        self.mock_execution_tasks.return_value = [
+            {'id': 't1', 'name': 'check_server', 'state': 'SUCCESS',
+             'state_info': None, 'created_at': '2026-12-02 10:00:00',
+             'updated_at': '2026-12-02 10:00:01'},
+            {'id': 't2', 'name': 'mark', 'state': 'ERROR',
+             'state_info': '<script>409</script>',
+             'created_at': '2026-12-02 10:00:02',
+             'updated_at': '2026-12-02 10:00:03'}]
+
+    @helpers.create_mocks(EXECUTION_MOCKS)
+    def test_a_heal_in_words_then_its_steps_input_and_output(self):
+        self.mock_execution()
+
+        res = self.client.get(execution_url('ex-0-SUCCESS'))
+
+        self.assertTemplateUsed(res, 'project/heal_clusters/execution.html')
+        self.assertContains(res, 'Nova: server s is SHUTOFF')
+        self.assertEqual(['check_server', 'mark'],
+                         [t['name'] for t in res.context['table'].data])
+        self.assertContains(res, '&quot;new_server&quot;: '
+                                 '&quot;&lt;i&gt;s2&lt;/i&gt;&quot;')
+        self.assertContains(res, '&lt;script&gt;409&lt;/script&gt;')
+        self.assertNotContains(res, '<script>409')
+        self.mock_execution_tasks.assert_called_once_with(
+            helpers.IsHttpRequest(), 'ex-0-SUCCESS')
+
+    @helpers.create_mocks(EXECUTION_MOCKS)
+    def test_another_clusters_execution_is_not_found(self):
+        self.mock_execution(workflow='heal-other')
+
+        res = self.client.get(execution_url('ex-0-SUCCESS'))
+
+        self.assertEqual(404, res.status_code)
+        self.assertNotContains(res, 'SHUTOFF', status_code=404)
 
 
 class OtherStacksTests(heal_helpers.TestCase):

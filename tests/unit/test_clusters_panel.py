@@ -680,14 +680,13 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
                  'units', count=1)
 
     @helpers.create_mocks({**SCALING_MOCKS, api.mistral: [
-        'executions_list', 'tasks_list', 'healing_state_get']})
+        'executions_list', 'healing_state_get']})
     def test_the_history_shows_scaling_beside_the_heals(self):
         self.mock_autoscaling_cluster(
             2, *[(r['resource_name'], r['resource_type'],
                   r['physical_resource_id']) for r in test_data.SCALING_TOP])
         self.mock_alarms_list.return_value = []
         self.mock_executions_list.return_value = []
-        self.mock_tasks_list.return_value = []
         self.mock_scaling_signals.return_value = [test_data.signal(
             'scale_in', '2026-12-02T07:40:00Z',
             'alarm state changed from person to alarm (Scale In asked by '

@@ -306,7 +306,7 @@ def test_execution_history_names_units_and_durations():
     rows = health.execution_history([running, started, gone], resources)
 
     assert [r['unit'] for r in rows] == ['0', '1', 'unit-5']
-    assert rows[0]['duration'] == '-'
+    assert (rows[0]['duration'], rows[0]['outcome']) == ('-', 'in progress')
     assert rows[1]['duration'] == '7 s'
     assert (rows[1]['requested_by'], rows[1]['heal']) == ('alice', False)
     assert rows[2]['detail'] == 'unit gone'

@@ -673,7 +673,15 @@ def execution_action(execution):
     return _('mark and replace') if heal else _('mark only')
 
 
+def execution_url(execution):
+    return reverse('horizon:project:heal_clusters:execution',
+                   args=[execution['cluster_id'], execution['id']])
+
+
 class ExecutionsTable(tables.DataTable):
+    """What a person asks of a heal: when, which unit, who asked, what for,
+    what came of it and why, how long; its tasks, input and output are one
+    click away (the Outcome links to them)."""
     started = tables.Column('created', verbose_name=_('Started'),
                             filters=(horizon_filters.parse_isotime,
                                      filters.timesince))
@@ -682,11 +690,9 @@ class ExecutionsTable(tables.DataTable):
     requested_by = tables.Column('requested_by',
                                  verbose_name=_('Requested By'))
     action = tables.Column(execution_action, verbose_name=_('Action'))
-    state = tables.Column('state', verbose_name=_('State'))
-    outcome = tables.Column('outcome', verbose_name=_('Outcome'))
-    tasks = tables.WrappingColumn('tasks', verbose_name=_('Tasks'))
+    outcome = tables.Column('outcome', verbose_name=_('Outcome'),
+                            link=execution_url)
     detail = tables.WrappingColumn('detail', verbose_name=_('Cause / Error'))
-    output = tables.WrappingColumn('output', verbose_name=_('Output'))
 
     def get_object_id(self, execution):
         return execution['id']
@@ -694,6 +700,22 @@ class ExecutionsTable(tables.DataTable):
     class Meta:
         name = 'executions'
         verbose_name = _('Healing Executions')
+
+
+class ExecutionTasksTable(tables.DataTable):
+    """The workflow's steps in one execution, oldest first."""
+    started = tables.Column('created_at', verbose_name=_('Started (UTC)'))
+    name = tables.Column('name', verbose_name=_('Step'))
+    state = tables.Column('state', verbose_name=_('State'))
+    info = tables.WrappingColumn('state_info', verbose_name=_('Detail'),
+                                 empty_value='')
+
+    def get_object_id(self, task):
+        return task['id']
+
+    class Meta:
+        name = 'tasks'
+        verbose_name = _('Steps')
 
 
 def scaling_result(activity):

@@ -1,3 +1,5 @@
+import json
+
 from django.core.exceptions import PermissionDenied
 from django import shortcuts
 from django.urls import reverse
@@ -227,6 +229,38 @@ class UnitTimelineView(ClusterPageMixin, tables.DataTableView):
             cluster_url=reverse(DETAIL_URL, args=[timeline.cluster.id]),
             problems=[(cluster_state.SERVICE_NAMES.get(s, s), p)
                       for s, p in sorted(timeline.problems.items())])
+        return context
+
+
+class ExecutionView(ClusterPageMixin, tables.DataTableView):
+    """One run of the healing workflow: what came of it and why, then its
+    tasks, input and output (what the Executions tab leaves out)."""
+    table_class = cluster_tables.ExecutionTasksTable
+    template_name = 'project/heal_clusters/execution.html'
+    page_title = _('Healing execution')
+    policy_rules = (('heal', 'heal:cluster:get'),)
+
+    @memoized.memoized_method
+    def _details(self):
+        details = read_cluster(self.request, lambda: (
+            cluster_state.fetch_execution(self.request,
+                                          self.kwargs['cluster_id'],
+                                          self.kwargs['execution_id'])))
+        if details is None:
+            raise exceptions.NotFound()
+        return details
+
+    def get_data(self):
+        return self._details().tasks
+
+    def get_context_data(self, **kwargs):
+        details = self._details()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            cluster=details.cluster, execution=details.row,
+            cluster_url=reverse(DETAIL_URL, args=[details.cluster.id]),
+            input=json.dumps(details.input, indent=2, sort_keys=True),
+            output=json.dumps(details.output, indent=2, sort_keys=True))
         return context
 
 
