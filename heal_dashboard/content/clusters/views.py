@@ -200,65 +200,74 @@ class EditHealPolicyView(PolicyMixin, forms.ModalFormView):
         return kwargs
 
 
-class UnitTimelineView(ClusterPageMixin, tables.DataTableView):
+class ClusterItemView(ClusterPageMixin, tables.DataTableView):
+    """A page about one thing of a cluster (fetched by `fetch`, which
+    returns None when the cluster has no such thing: 404), with a link
+    back to the cluster."""
+    policy_rules = (('heal', 'heal:cluster:get'),)
+
+    def fetch(self):
+        raise NotImplementedError
+
+    @memoized.memoized_method
+    def fetched(self):
+        found = read_cluster(self.request, self.fetch)
+        if found is None:
+            raise exceptions.NotFound()
+        return found
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cluster = self.fetched().cluster
+        context.update(cluster=cluster,
+                       cluster_url=reverse(DETAIL_URL, args=[cluster.id]))
+        return context
+
+
+class UnitTimelineView(ClusterItemView):
     """Why a unit was replaced: its alarms, queue, executions and Heat
     events on one time line."""
     table_class = cluster_tables.TimelineTable
     template_name = 'project/heal_clusters/unit_timeline.html'
     page_title = _('Unit {{ unit }} of {{ cluster.stack_name }}')
-    policy_rules = (('heal', 'heal:cluster:get'),)
 
-    @memoized.memoized_method
-    def _timeline(self):
-        timeline = read_cluster(self.request, lambda: (
-            cluster_state.fetch_timeline(self.request,
-                                         self.kwargs['cluster_id'],
-                                         self.kwargs['unit'])))
-        if timeline is None:
-            raise exceptions.NotFound()
-        return timeline
+    def fetch(self):
+        return cluster_state.fetch_timeline(
+            self.request, self.kwargs['cluster_id'], self.kwargs['unit'])
 
     def get_data(self):
-        return self._timeline().entries
+        return self.fetched().entries
 
     def get_context_data(self, **kwargs):
-        timeline = self._timeline()
         context = super().get_context_data(**kwargs)
+        timeline = self.fetched()
         context.update(
-            cluster=timeline.cluster, unit=timeline.unit,
-            cluster_url=reverse(DETAIL_URL, args=[timeline.cluster.id]),
+            unit=timeline.unit,
             problems=[(cluster_state.SERVICE_NAMES.get(s, s), p)
                       for s, p in sorted(timeline.problems.items())])
         return context
 
 
-class ExecutionView(ClusterPageMixin, tables.DataTableView):
+class ExecutionView(ClusterItemView):
     """One run of the healing workflow: what came of it and why, then its
     tasks, input and output (what the Executions tab leaves out)."""
     table_class = cluster_tables.ExecutionTasksTable
     template_name = 'project/heal_clusters/execution.html'
     page_title = _('Healing execution')
-    policy_rules = (('heal', 'heal:cluster:get'),)
 
-    @memoized.memoized_method
-    def _details(self):
-        details = read_cluster(self.request, lambda: (
-            cluster_state.fetch_execution(self.request,
-                                          self.kwargs['cluster_id'],
-                                          self.kwargs['execution_id'])))
-        if details is None:
-            raise exceptions.NotFound()
-        return details
+    def fetch(self):
+        return cluster_state.fetch_execution(
+            self.request, self.kwargs['cluster_id'],
+            self.kwargs['execution_id'])
 
     def get_data(self):
-        return self._details().tasks
+        return self.fetched().tasks
 
     def get_context_data(self, **kwargs):
-        details = self._details()
         context = super().get_context_data(**kwargs)
+        details = self.fetched()
         context.update(
-            cluster=details.cluster, execution=details.row,
-            cluster_url=reverse(DETAIL_URL, args=[details.cluster.id]),
+            execution=details.row,
             input=json.dumps(details.input, indent=2, sort_keys=True),
             output=json.dumps(details.output, indent=2, sort_keys=True))
         return context
