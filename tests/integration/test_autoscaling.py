@@ -115,6 +115,8 @@ def test_load_scales_out_to_a_protected_unit(autoscaling_cluster):
     # Its three alarms watch it and post to the cluster's healing queue.
     assert [a.state for a in units[new].alarms] != ['missing'] * 3
     assert units[new].queue.subscribed
+    # ... and its server joined the real Octavia pool.
+    assert units[new].member.provisioning == 'ACTIVE', units[new].member
     # The page says why it scaled, and that another Scale Out now would
     # be ignored (Heat would record nothing): the click is refused.
     # Heat records the signal once the group's update has finished.

@@ -156,3 +156,27 @@ def test_a_server_in_error_is_replaced(real_cluster):
                   lambda server: admin.servers.reset_state(server, 'error'),
                   'compute.instance.update', 'error')
 
+
+
+def test_two_units_failing_at_once_are_both_replaced(real_cluster):
+    """Each member change holds the load balancer (Octavia answers 409
+    while it is PENDING_UPDATE): two heals at once wait their turn
+    through Heat; neither fails."""
+    request, cluster = real_cluster
+    before = unit_servers(request, cluster.id)
+    nova = nova_as(layout.DEMO)
+    for unit in ('0', '1'):
+        nova.servers.stop(before[unit])
+    for unit in ('0', '1'):
+        wait_until_replaced(request, cluster.id, unit, before[unit],
+                            timeout=120)
+    after = unit_servers(request, cluster.id)
+    assert after['2'] == before['2']
+
+    def members_settled():
+        members = members_by_unit(request, cluster.id)
+        return all(m.provisioning == 'ACTIVE' for m in members.values()) \
+            and members
+    members = wait_for(members_settled, 60, what='the members ACTIVE')
+    assert {members[u].address for u in ('0', '1')} == {
+        server_address(after[u]) for u in ('0', '1')}
