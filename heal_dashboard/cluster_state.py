@@ -1,7 +1,7 @@
 """Everything a cluster page shows, fetched in a number of calls that does
 not grow with the cluster: one list call per service, run concurrently,
 joined in memory by the health model (Octavia's list of the pool's members
-once Heat's resources have named the pool).
+in the same round once the pool is known, see _members).
 
 Every unit's alarms post to the cluster's one healing queue, named after
 the cluster: Zaqar's word on it (statistics and subscriptions) is asked in
@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 import logging
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from openstack_dashboard.api import base
 
@@ -101,7 +102,7 @@ def fetch(request, cluster_id, with_units=True):
     its units' parts (the workflow's name comes from the cluster's id)."""
     problems = {}
     attempt = _attempter(request, problems)
-    with _executor(6) as pool:
+    with _executor(7) as pool:
         cluster = pool.submit(api.heat.cluster_get, request, cluster_id)
         if not with_units:
             return ClusterState(cluster.result(), None, problems)
@@ -115,22 +116,59 @@ def fetch(request, cluster_id, with_units=True):
                    if base.is_service_enabled(request, 'compute') else None)
         queue = pool.submit(attempt, 'messaging', _queues,
                             [catalog.queue_name(cluster_id)])
+        known_pool = _known_pool(cluster_id)
+        known_members = (known_pool, pool.submit(
+            attempt, 'load-balancer', api.octavia.members_list,
+            known_pool)) if known_pool else None
         # The cluster is required: its failure is the page's.
         cluster = cluster.result()
         resources = resources.result()
         if resources is None:
             return ClusterState(cluster, [], problems)
-        # The pool's members, once Heat has named the pool (the other
-        # calls still running meanwhile).
-        pool_id = health.pool_id(resources)
-        members = attempt('load-balancer', api.octavia.members_list,
-                          pool_id) if pool_id else None
+        members = _members(attempt, problems, cluster_id, resources,
+                           known_members)
         units = health.units(
             resources, servers=servers.result() if servers else None,
             alarms=alarms.result(), queues=queue.result(),
             executions=executions.result() or [], cluster_id=cluster_id,
             members=members)
     return ClusterState(cluster=cluster, units=units, problems=problems)
+
+
+# A cluster's Octavia pool is made with it and kept for its life: once a
+# worker has seen it, the members are asked in the first round of calls
+# with the rest, not after Heat's resource list has named the pool.
+POOL_CACHE_SECONDS = 24 * 3600
+
+
+def _pool_key(cluster_id):
+    return 'heal-dashboard-pool-%s' % cluster_id
+
+
+def _known_pool(cluster_id):
+    try:
+        return cache.get(_pool_key(cluster_id))
+    except Exception:  # a cache that fails (memcached down) is a miss
+        return None
+
+
+def _members(attempt, problems, cluster_id, resources, known_members):
+    """The pool's members: those asked in the first round if Heat names
+    the same pool, else asked now (and the pool remembered)."""
+    pool_id = health.pool_id(resources)
+    if known_members:
+        known_pool, members = known_members
+        members = members.result()
+        if pool_id == known_pool:
+            return members
+        problems.pop('load-balancer', None)  # asked of a pool now gone
+    if not pool_id:
+        return None
+    try:
+        cache.set(_pool_key(cluster_id), pool_id, POOL_CACHE_SECONDS)
+    except Exception:  # a cache that fails is no reason to fail the page
+        LOG.warning('heal-dashboard: the cache did not keep the pool id')
+    return attempt('load-balancer', api.octavia.members_list, pool_id)
 
 
 def fetch_scaling(request, cluster):

@@ -3,6 +3,8 @@ degrading per service, escaped, refreshed as one fragment."""
 
 import threading
 
+from django.core.cache import cache
+from django.test.utils import override_settings
 from django.urls import reverse
 from heatclient import exc as heat_exc
 from keystoneauth1 import exceptions as ks_exc
@@ -317,7 +319,62 @@ class UnitsTabNovaTests(heal_helpers.TestCase):
         UnitsTabFaultTests.assert_degraded(self, 'Compute (Nova)')
 
 
+# A cache of its own: django-compressor's entries fill the shared one
+# (300 entries) and cull the rest.
+@override_settings(CACHES={'default': {
+    'BACKEND': 'django.core.cache.backends.locmem.LocMemCache',
+    'LOCATION': 'heal-pools'}})
 class UnitsTabOctaviaTests(heal_helpers.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    @helpers.create_mocks(OCTAVIA_MOCKS)
+    def test_a_known_pool_is_asked_in_the_first_round(self):
+        self.mock_cluster(2, octavia=True)
+        self.client.get(detail_url(), {'tab': UNITS_TAB})  # learns the pool
+        members_asked = threading.Event()
+        members = test_data.pool_members(2)
+        resources = self.mock_resources_list.return_value
+        asked_first = []
+
+        def members_list(request, pool_id):
+            members_asked.set()
+            return members
+
+        def resources_list(request, cluster_id):
+            # Heat answers only once Octavia has been asked: a members
+            # call made after Heat's answer would wait in vain.
+            asked_first.append(members_asked.wait(5))
+            return resources
+        self.mock_members_list.side_effect = members_list
+        self.mock_resources_list.side_effect = resources_list
+
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+
+        self.assertEqual([True], asked_first)
+        self.assertContains(res, '10.20.0.11:80')
+
+    @helpers.create_mocks(OCTAVIA_MOCKS)
+    def test_a_pool_no_longer_the_clusters_is_asked_no_more(self):
+        self.mock_cluster(2, octavia=True)
+        cache.set('heal-dashboard-pool-c1', 'pool-gone')
+        asked = []
+
+        def members_list(request, pool_id):
+            asked.append(pool_id)
+            if pool_id == 'pool-gone':
+                raise ks_exc.NotFound()
+            return test_data.pool_members(2)
+        self.mock_members_list.side_effect = members_list
+
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+
+        self.assertEqual(['pool-gone', test_data.POOL], asked)
+        self.assertContains(res, '10.20.0.11:80')
+        self.assertNotContains(res, 'Octavia) is unavailable')
+        self.assertEqual(test_data.POOL, cache.get('heal-dashboard-pool-c1'))
 
     @helpers.create_mocks(OCTAVIA_MOCKS)
     def test_members_are_joined_in_one_call_whatever_the_size(self):
