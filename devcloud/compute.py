@@ -126,14 +126,9 @@ def initialise_load_balancer():
     bootstrap.add_services(bootstrap.admin_client(), ('octavia',),
                            LOAD_BALANCER_CATALOG)
     make_octavia_ca()
-    # Its migrations hold MySQL-only SQL: as Neutron's (octavia_schema.py).
-    process.run_once([services.compute_bin('python'), '-m',
-                      'devcloud.octavia_schema'],
-                     env={'PYTHONPATH': layout.REPO,
-                          'DEVCLOUD_OCTAVIA_DB': credentials.database_url(
-                              'octavia', 'postgresql+psycopg2')})
-    _manage('octavia-db-manage', layout.config_file('octavia'),
-            'stamp', 'head')
+    _schema_from_models('octavia', 'devcloud.octavia_schema',
+                        'octavia-db-manage', layout.config_file('octavia'),
+                        'head')
 
 
 def make_octavia_ca():
@@ -203,15 +198,22 @@ def sync_databases():
             'db', 'sync')
     _manage('glance-manage', layout.config_file('glance', 'glance-api.conf'),
             'db_sync')
-    # Neutron's PostgreSQL migrations include MySQL-only SQL: its schema
-    # comes from its models, then the migrations are marked done.
-    process.run_once([services.compute_bin('python'), '-m',
-                      'devcloud.neutron_schema'],
+    _schema_from_models('neutron', 'devcloud.neutron_schema',
+                        'neutron-db-manage', layout.config_file('neutron'),
+                        'heads')
+
+
+def _schema_from_models(database, module, manage_tool, config_file,
+                        revision):
+    """A schema made from the project's models by `module` (its
+    PostgreSQL migrations hold MySQL-only SQL: Neutron's, Octavia's), then
+    its migrations marked done. The database's URL goes in the environment:
+    it holds a password."""
+    process.run_once([services.compute_bin('python'), '-m', module],
                      env={'PYTHONPATH': layout.REPO,
-                          'DEVCLOUD_NEUTRON_DB': credentials.database_url(
-                              'neutron', 'postgresql+psycopg2')})
-    _manage('neutron-db-manage', layout.config_file('neutron'),
-            'stamp', 'heads')
+                          'DEVCLOUD_SCHEMA_DB': credentials.database_url(
+                              database, 'postgresql+psycopg2')})
+    _manage(manage_tool, config_file, 'stamp', revision)
 
 
 def _query(database, sql):

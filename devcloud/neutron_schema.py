@@ -1,6 +1,6 @@
 """Neutron's schema on PostgreSQL from its models (its migrations hold
 MySQL-only SQL); run with the compute venv's python, the URL in
-DEVCLOUD_NEUTRON_DB (not on the command line: it holds a password)."""
+DEVCLOUD_SCHEMA_DB (not on the command line: it holds a password)."""
 
 import os
 
@@ -10,4 +10,4 @@ from neutron_lib.db import model_base
 
 if __name__ == '__main__':
     model_base.BASEV2.metadata.create_all(sqlalchemy.create_engine(
-        os.environ['DEVCLOUD_NEUTRON_DB']))
+        os.environ['DEVCLOUD_SCHEMA_DB']))

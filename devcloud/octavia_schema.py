@@ -1,7 +1,7 @@
 """Octavia's schema on PostgreSQL from its models, with the rows its
 migrations would seed: the migrations hold MySQL-only SQL (they drop a
 constraint named "PRIMARY"). Octavia's own database tests build it the same
-way. Run with the compute venv's python, the URL in DEVCLOUD_OCTAVIA_DB (not
+way. Run with the compute venv's python, the URL in DEVCLOUD_SCHEMA_DB (not
 on the command line: it holds a password); then the migrations are marked
 done (octavia-db-manage stamp head)."""
 
@@ -53,7 +53,7 @@ def seed(session):
 
 
 if __name__ == '__main__':
-    engine = sqlalchemy.create_engine(os.environ['DEVCLOUD_OCTAVIA_DB'])
+    engine = sqlalchemy.create_engine(os.environ['DEVCLOUD_SCHEMA_DB'])
     base_models.BASE.metadata.create_all(engine)
     with orm.Session(engine) as session, session.begin():
         seed(session)
