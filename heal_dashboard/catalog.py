@@ -35,6 +35,12 @@ def queue_name(cluster_id):
     return workflow_name(cluster_id)
 
 
+def turns_name(cluster_id):
+    """The description every ticket of a cluster's heal queue (a Mistral
+    environment each, see healing_workflow.yaml's heal budget) has."""
+    return 'heal-turn-%s' % cluster_id
+
+
 def healing_state_name(cluster_id):
     """The Mistral environment holding a cluster's healing state (paused or
     not), which healing_workflow.yaml reads before it heals anything."""
@@ -139,14 +145,49 @@ def template_files():
 HEALING_TEMPLATE = 'healing_workflow.yaml'
 
 
+@dataclasses.dataclass(frozen=True)
+class HealPolicy:
+    """A cluster's heal policy, as its healing workflow applies it."""
+    report_only: bool
+    breaker_heals: int      # heals of one unit, or failed heals, ...
+    breaker_window: int     # ... within this many seconds: suspend
+    grace: int              # seconds a new server's failure waits
+    budget: int             # heals at once; the others wait their turn
+
+    @property
+    def breaker_minutes(self):
+        return self.breaker_window // 60
+
+    def as_state(self):
+        """The healing state's variables that hold it."""
+        return {'mode': 'report' if self.report_only else 'replace',
+                'breaker_heals': self.breaker_heals,
+                'breaker_window': self.breaker_window,
+                'grace': self.grace, 'budget': self.budget}
+
+
 @functools.lru_cache(maxsize=1)
-def breaker_defaults():
-    """(heals, window seconds) of the healing workflow's circuit breaker,
-    as its template sets them for a cluster whose healing state does
-    not."""
+def _workflow_defaults():
     parameters = read_yaml(HEALING_TEMPLATE)['parameters']
-    return (parameters['breaker_heals']['default'],
-            parameters['breaker_window']['default'])
+    return {name: parameters[name]['default'] for name in (
+        'breaker_heals', 'breaker_window', 'grace_seconds', 'heal_budget')}
+
+
+def heal_policy(state=None):
+    """The policy a cluster's healing state (its variables) sets, each
+    value it does not set as the healing workflow's template defaults it
+    (the same rule as the workflow's)."""
+    state = state or {}
+    defaults = _workflow_defaults()
+    grace = state.get('grace')
+    return HealPolicy(
+        report_only=state.get('mode') == 'report',
+        breaker_heals=int(state.get('breaker_heals')
+                          or defaults['breaker_heals']),
+        breaker_window=int(state.get('breaker_window')
+                           or defaults['breaker_window']),
+        grace=int(defaults['grace_seconds'] if grace is None else grace),
+        budget=int(state.get('budget') or defaults['heal_budget']))
 
 
 # The manifest ships with the package: read it once per process, not once

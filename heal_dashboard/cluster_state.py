@@ -102,7 +102,7 @@ def fetch(request, cluster_id, with_units=True):
     its units' parts (the workflow's name comes from the cluster's id)."""
     problems = {}
     attempt = _attempter(request, problems)
-    with _executor(7) as pool:
+    with _executor(9) as pool:
         cluster = pool.submit(api.heat.cluster_get, request, cluster_id)
         if not with_units:
             return ClusterState(cluster.result(), None, problems)
@@ -112,6 +112,13 @@ def fetch(request, cluster_id, with_units=True):
         executions = pool.submit(attempt, 'workflowv2',
                                  api.mistral.executions_list,
                                  catalog.workflow_name(cluster_id))
+        # The grace period and heal budget, from the healing state; the
+        # heal queue's tickets.
+        healing_state = pool.submit(attempt, 'workflowv2',
+                                    api.mistral.healing_state_get,
+                                    catalog.healing_state_name(cluster_id))
+        turns = pool.submit(attempt, 'workflowv2', api.mistral.heal_turns,
+                            catalog.turns_name(cluster_id))
         servers = (pool.submit(attempt, 'compute', api.nova.servers_list)
                    if base.is_service_enabled(request, 'compute') else None)
         queue = pool.submit(attempt, 'messaging', _queues,
@@ -127,11 +134,13 @@ def fetch(request, cluster_id, with_units=True):
             return ClusterState(cluster, [], problems)
         members = _members(attempt, problems, cluster_id, resources,
                            known_members)
+        policy = catalog.heal_policy(healing_state.result())
         units = health.units(
             resources, servers=servers.result() if servers else None,
             alarms=alarms.result(), queues=queue.result(),
             executions=executions.result() or [], cluster_id=cluster_id,
-            members=members)
+            members=members, grace=policy.grace, turns=turns.result(),
+            budget=policy.budget)
     return ClusterState(cluster=cluster, units=units, problems=problems)
 
 

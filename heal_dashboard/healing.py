@@ -167,23 +167,15 @@ def set_report_only(request, cluster_id, report_only):
     marks a verified failure without replacing it while report-only."""
     api.mistral.healing_state_update(
         request, catalog.healing_state_name(cluster_id),
-        mode=report_mode(report_only))
+        mode='report' if report_only else 'replace')
 
 
-def report_mode(report_only):
-    return 'report' if report_only else 'replace'
-
-
-def set_heal_policy(request, cluster_id, report_only, breaker_heals,
-                    breaker_window):
-    """The cluster's heal policy, kept in its healing state (no stack
-    update: that would walk every unit, and replace the marked ones of a
-    report-only cluster): report-only or replace, and the circuit
-    breaker's heals and window (seconds)."""
+def set_heal_policy(request, cluster_id, policy):
+    """The cluster's heal policy (a catalog.HealPolicy), kept in its
+    healing state (no stack update: that would walk every unit, and
+    replace the marked ones of a report-only cluster)."""
     api.mistral.healing_state_update(
-        request, catalog.healing_state_name(cluster_id),
-        mode=report_mode(report_only), breaker_heals=breaker_heals,
-        breaker_window=breaker_window)
+        request, catalog.healing_state_name(cluster_id), **policy.as_state())
 
 
 def scale(request, cluster_id, policy, action):

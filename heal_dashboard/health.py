@@ -10,6 +10,7 @@ what depends on it is reported as unknown rather than guessed.
 import dataclasses
 import datetime
 import json
+import math
 import re
 
 from heal_dashboard import catalog
@@ -139,11 +140,18 @@ class UnitHealth:
     reasons: list
     cluster_id: str = None
     member: MemberState = None   # None: no Octavia pool, or not asked
+    # Seconds until the server is out of its grace period (see
+    # grace_left); 0 once it is, or without one.
+    grace_left: int = 0
+    # Its place among the heals waiting their turn (the heal budget), from
+    # 1; 0 when none waits.
+    queued: int = 0
 
     @property
     def settled(self):
-        """Nothing to wait for: an unhealthy unit is about to be healed."""
-        return self.health not in (HEALING, UNHEALTHY)
+        """Nothing to wait for: an unhealthy unit is about to be healed,
+        and one in grace will be judged when its grace ends."""
+        return self.health not in (HEALING, UNHEALTHY) and not self.grace_left
 
 
 def _get(item, key, default=None):
@@ -368,6 +376,9 @@ def executions_by_unit_stack(executions):
     return latest
 
 
+BEING_HEALED = 'being healed or updated'
+
+
 def judge(unit_status, server_resource, server_status, alarms, queue,
           execution, server_known):
     """(health, reasons) of one unit from its joined state."""
@@ -377,7 +388,7 @@ def judge(unit_status, server_resource, server_status, alarms, queue,
             and not execution.stalled) or any(
             status.endswith('IN_PROGRESS')
             for status in (unit_status, server_resource_status)):
-        return HEALING, ['being healed or updated']
+        return HEALING, [BEING_HEALED]
 
     problems = []
     if 'CHECK_FAILED' in (unit_status, server_resource_status):
@@ -427,8 +438,39 @@ def _seconds(timestamp):
     return (timestamp or '')[:19].replace(' ', 'T')
 
 
+def grace_left(server_resource, grace, now):
+    """Seconds the server (Heat's resource: a replacement is a new one,
+    created then) has left of the cluster's grace period, as the healing
+    workflow counts them: a failure is healed only once it is 0. `now` is
+    naive UTC."""
+    created = _get(server_resource, 'creation_time') \
+        if server_resource else None
+    if not grace or not created:
+        return 0
+    age = now - datetime.datetime.fromisoformat(_seconds(created))
+    return max(0, math.ceil(grace - age.total_seconds()))
+
+
+def _grace_reason(health, seconds):
+    if health == UNHEALTHY:
+        return 'in grace: healed when it ends, if the failure still ' \
+            'stands (%d s left)' % seconds
+    return 'in grace (%d s left)' % seconds
+
+
+def queue_places(turns, budget):
+    """{unit stack id: its place in the heal queue (0: its heal has its
+    turn)} from the queue's tickets, first first; a unit with two tickets
+    (a duplicate heal) is at its first's."""
+    places = {}
+    for index, ticket in enumerate(turns or ()):
+        places.setdefault(ticket.get('unit'), max(0, index - budget + 1))
+    return places
+
+
 def units(resources, servers=None, alarms=None, queues=None,
-          executions=None, cluster_id=None, members=None):
+          executions=None, cluster_id=None, members=None, grace=0,
+          now=None, turns=None, budget=1):
     """Every unit of a cluster with its joined health, in unit order.
 
     resources: Heat's resource list of the cluster with nested_depth=2.
@@ -440,8 +482,15 @@ def units(resources, servers=None, alarms=None, queues=None,
     executions: the healing workflow's executions, newest first, or None.
     members: {member id: member} of the cluster's Octavia pool, or None
         without one or when Octavia was unavailable.
+    grace: the cluster's grace period (seconds), judged at `now` (naive
+        UTC; the default is the current time).
+    turns: the heal queue's tickets ({'unit': stack id, ...}), first
+        first, of which `budget` have their turn; None if not asked.
     """
+    now = now or datetime.datetime.now(datetime.timezone.utc).replace(
+        tzinfo=None)
     latest = executions_by_unit_stack(executions)
+    places = queue_places(turns, budget)
     # One queue protects every unit.
     queue = queue_state(healing_parts(resources), queues)
     result = []
@@ -464,6 +513,16 @@ def units(resources, servers=None, alarms=None, queues=None,
         health, reasons = judge(
             resource_status(unit), server_resource, server_status, unit_alarms,
             queue, execution, server_known=servers is not None)
+        # A ticket names the unit of an alarm's heal before it has ended.
+        place = places.get(stack_id)
+        if place is not None:
+            health, reasons = HEALING, [
+                'queued for a heal (%d in line)' % place if place else
+                'being healed'] + [r for r in reasons if r != BEING_HEALED]
+        in_grace = grace_left(server_resource, grace, now) \
+            if health != HEALING else 0
+        if in_grace:
+            reasons = reasons + [_grace_reason(health, in_grace)]
         result.append(UnitHealth(
             name=name, stack_id=stack_id, status=resource_status(unit),
             status_reason=_get(unit, 'resource_status_reason'),
@@ -474,7 +533,8 @@ def units(resources, servers=None, alarms=None, queues=None,
             if server_resource else None,
             alarms=unit_alarms, queue=queue, last_execution=execution,
             health=health, reasons=reasons, cluster_id=cluster_id,
-            member=member_state(parts.get(MEMBER), members)))
+            member=member_state(parts.get(MEMBER), members),
+            grace_left=in_grace, queued=place or 0))
     return result
 
 

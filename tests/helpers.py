@@ -47,6 +47,7 @@ class HealTestsMixin:
             'executions_list': list(executions),
             'execution_create': 'ex-new',
             'healing_state_get': {},
+            'heal_turns': [],
         }
         for name, value in mocks.items():
             if hasattr(self, 'mock_' + name):

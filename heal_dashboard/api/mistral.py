@@ -77,6 +77,17 @@ def execution_create(request, workflow_name, workflow_input, description):
     return execution.id
 
 
+def heal_turns(request, description):
+    """A cluster's heal queue, first first: each ticket's unit stack and
+    execution (see healing_workflow.yaml's heal budget)."""
+    tickets = mistralclient(request).environments.list(
+        description=description, sort_keys='name', sort_dirs='asc',
+        fields=['name', 'variables'])
+    return [{'unit': (t.variables or {}).get('unit'),
+             'execution': (t.variables or {}).get('execution')}
+            for t in tickets]
+
+
 def healing_state_get(request, name):
     """A cluster's healing state (its Mistral environment's variables);
     empty if never written (Mistral answers 404)."""

@@ -5,7 +5,9 @@ the healing workflow (a queue message, a direct execution, a click, an
 alarm) is treated as untrusted input, and the workflow decides."""
 
 import concurrent.futures
+import datetime
 import threading
+import time
 import uuid
 
 import pytest
@@ -342,6 +344,128 @@ def test_a_replace_loop_trips_the_breaker_and_a_person_still_heals(
     finally:
         api.mistral.healing_state_update(request, state, breaker_heals=None,
                                          suspended=None)
+
+
+def server_built(request, stack_id):
+    """When Heat created the unit's server (a replacement is a new
+    resource): where its grace period starts."""
+    created = api.heat.heatclient(request).resources.get(
+        stack_id, 'server').creation_time
+    return datetime.datetime.fromisoformat(created.rstrip('Z'))
+
+
+GRACE = 60
+
+
+def test_a_failure_in_grace_is_healed_when_it_ends_only_if_it_stands(
+        real_cluster):
+    """A 60 s grace: a server put in error 5 s after a replacement is
+    replaced only once it is 60 s old; one put in error and repaired
+    before the end of its grace is not replaced at all."""
+    request, cluster = real_cluster
+    quiet(request, cluster.id)
+    state = catalog.healing_state_name(cluster.id)
+    api.mistral.healing_state_update(request, state, grace=GRACE,
+                                     breaker_reset=healing.breaker_now())
+    admin = nova(layout.ADMIN)
+    unit = unit_of(request, cluster.id, '2')
+    try:
+        # A person's heal does not wait: a new server, at once.
+        before = unit_servers(request, cluster.id)
+        healing.start(request, cluster, unit, heal=True)
+        fresh = wait_until_replaced(request, cluster.id, '2', before['2'],
+                                    timeout=60)
+        built = server_built(request, unit.stack_id)
+        now = datetime.datetime.now(datetime.timezone.utc).replace(
+            tzinfo=None)
+        time.sleep(max(0, 5 - (now - built).total_seconds()))
+
+        seen = seen_ids(request, cluster.id)
+        seen_of_unit = seen_ids(request, cluster.id, unit.stack_id)
+        admin.servers.reset_state(fresh['2'], 'error')
+        # The alarm's heal has started, and waits out the grace.
+        wait_for(lambda: seen_ids(request, cluster.id) - seen, 30,
+                 what="the alarm's execution")
+        waiting = unit_of(request, cluster.id, '2')
+        assert waiting.health == health.UNHEALTHY
+        assert 0 < waiting.grace_left <= GRACE - 5, waiting.reasons
+        assert waiting.reasons[-1].startswith(
+            'in grace: healed when it ends, if the failure still stands'), \
+            waiting.reasons
+        healed = wait_until_replaced(request, cluster.id, '2', fresh['2'],
+                                     timeout=GRACE + 60)
+        assert server_built(request, unit.stack_id) - built >= \
+            datetime.timedelta(seconds=GRACE)
+        outputs = new_outcomes(request, cluster.id, unit.stack_id,
+                               seen_of_unit, 1)
+        [replaced] = [o for o in outputs if o['outcome'] == 'replaced']
+        assert replaced['requested_by'] == 'alarm'
+        assert replaced['grace_waited'] > GRACE - 30, replaced
+        quiet(request, cluster.id)
+
+        # In error, repaired before the grace ends: nothing replaced.
+        assert unit_of(request, cluster.id, '2').grace_left > 20
+        seen = seen_ids(request, cluster.id)
+        admin.servers.reset_state(healed['2'], 'error')
+        wait_for(lambda: seen_ids(request, cluster.id) - seen, 30,
+                 what="the alarm's execution")
+        admin.servers.reset_state(healed['2'], 'active')
+        outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 1,
+                               timeout=GRACE + 30)
+        assert {o['outcome'] for o in outputs} == {'refused'}, outputs
+        assert outputs[0]['cause'] == 'Nova: server %s is ACTIVE' % (
+            healed['2'])
+        assert unit_servers(request, cluster.id)['2'] == healed['2']
+    finally:
+        api.mistral.healing_state_update(request, state, grace=None)
+
+
+def update_window(request, stack_id):
+    """When Heat's last update of the unit's stack began and ended."""
+    events = [e for e in api.heat.heatclient(request).events.list(
+        stack_id, sort_dir='asc') if e.physical_resource_id == stack_id]
+    began = [e.event_time for e in events
+             if e.resource_status == 'UPDATE_IN_PROGRESS']
+    ended = [e.event_time for e in events
+             if e.resource_status == 'UPDATE_COMPLETE']
+    return began[-1], ended[-1]
+
+
+def test_over_budget_heals_wait_their_turn_one_at_a_time(real_cluster):
+    """A heal budget of 1: three units' servers put in error at once are
+    replaced one after another, never two at once; the page shows the
+    waiting ones with their place in line; no ticket is left behind."""
+    request, cluster = real_cluster
+    quiet(request, cluster.id)
+    state = catalog.healing_state_name(cluster.id)
+    api.mistral.healing_state_update(request, state, budget=1,
+                                     breaker_reset=healing.breaker_now())
+    admin = nova(layout.ADMIN)
+    before = unit_servers(request, cluster.id)
+    stacks = {name: unit_of(request, cluster.id, name).stack_id
+              for name in before}
+    try:
+        for name in sorted(before):
+            admin.servers.reset_state(before[name], 'error')
+
+        def queued():
+            return sorted(u.queued for u in cluster_state.fetch(
+                request, cluster.id).units if u.queued) or None
+        assert wait_for(queued, 60, what='heals waiting their turn')[0] == 1
+        for name in sorted(before):
+            wait_until_replaced(request, cluster.id, name, before[name],
+                                timeout=180)
+        quiet(request, cluster.id)
+
+        windows = sorted(update_window(request, stack_id)
+                         for stack_id in stacks.values())
+        for (_began, ended), (next_began, _ended) in zip(
+                windows, windows[1:], strict=False):
+            assert ended <= next_began, windows
+        assert api.mistral.heal_turns(
+            request, catalog.turns_name(cluster.id)) == []
+    finally:
+        api.mistral.healing_state_update(request, state, budget=None)
 
 
 # An execution that never changes: its one task waits for a result that

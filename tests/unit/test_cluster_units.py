@@ -1,6 +1,8 @@
 """The cluster page's Units tab: joined health in a constant number of calls,
 degrading per service, escaped, refreshed as one fragment."""
 
+import datetime
+import re
 import threading
 
 from django.core.cache import cache
@@ -19,7 +21,7 @@ from tests import test_data
 UNIT_MOCKS = {
     api.heat: ['stack_get', 'resources_list'],
     api.aodh: ['alarms_list'],
-    api.mistral: ['executions_list', 'healing_state_get'],
+    api.mistral: ['executions_list', 'healing_state_get', 'heal_turns'],
     api.zaqar: ['queue_state'],
 }
 UNITS_TAB = 'cluster_details__units'
@@ -113,6 +115,46 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.assertContains(res, 'data-heal-settled="false"')
 
     @helpers.create_mocks(UNIT_MOCKS)
+    def test_a_new_server_shows_its_grace_counting_down(self):
+        just_built = datetime.datetime.now(datetime.timezone.utc).strftime(
+            '%Y-%m-%dT%H:%M:%SZ')
+        unit0 = test_data.unit_resources(0)
+        for part in unit0:
+            if part['resource_name'] == 'server':
+                part['creation_time'] = just_built
+        self.set_cluster(2, unit0=unit0)
+        self.mock_healing_state_get.return_value = {'grace': 600}
+
+        res = self.get_units()
+
+        # Under the badge (and in its title, with the other reasons).
+        [grace] = re.findall(r'class="heal-grace">in grace \((\d+) s left\)',
+                             res.content.decode())
+        # Counted from Heat's creation of the server (seconds may pass).
+        self.assertTrue(590 <= int(grace) <= 600, grace)
+        self.assertEqual([int(grace), 0], [
+            u.grace_left for u in res.context['units_table'].data])
+        # Refreshed every few seconds while it counts down.
+        self.assertContains(res, 'data-heal-settled="false"')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_heals_waiting_their_turn_show_their_place(self):
+        self.set_cluster(3)
+        self.mock_healing_state_get.return_value = {'budget': 1}
+        self.mock_heal_turns.return_value = [
+            {'unit': 'unit-2', 'execution': 'e2'},
+            {'unit': 'unit-0', 'execution': 'e0'}]
+
+        res = self.get_units()
+
+        self.assertContains(res, 'class="heal-queued">queued: 1 in line for '
+                                 'a heal<', count=1)
+        self.assertEqual(['healing', 'healthy', 'healing'], [
+            u.health for u in res.context['units_table'].data])
+        self.mock_heal_turns.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-turn-c1')
+
+    @helpers.create_mocks(UNIT_MOCKS)
     def test_the_tab_alone_is_one_ajax_fragment(self):
         self.set_cluster(2)
 
@@ -120,10 +162,12 @@ class UnitsTabTests(heal_helpers.TestCase):
 
         self.assertContains(res, 'class="heal-units heal-live"')
         self.assertTemplateNotUsed(res, 'base.html')
-        # The Overview is not rendered, so its calls are not made.
+        # The Overview is not rendered, so its calls are not made: the
+        # healing state is read once, for the units' grace period.
         self.assertTemplateNotUsed(
             res, 'project/heal_clusters/_detail_overview.html')
-        self.mock_healing_state_get.assert_not_called()
+        self.mock_healing_state_get.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-c1')
 
     @helpers.create_mocks(UNIT_MOCKS)
     def test_unit_data_with_markup_is_escaped(self):

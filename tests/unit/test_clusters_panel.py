@@ -180,6 +180,8 @@ class LaunchClusterTests(heal_helpers.TestCase):
             'param_app_port': 80,
             'param_alarm_cache_seconds': 60,
             'mode': 'report',
+            'grace': 90,
+            'budget': 2,
             'breaker_heals': 4,
             'breaker_minutes': 30,
         }
@@ -249,7 +251,7 @@ class LaunchClusterTests(heal_helpers.TestCase):
         # Its heal policy, in its healing state: not stack parameters.
         self.mock_healing_state_update.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-state-new-id', mode='report',
-            breaker_heals=4, breaker_window=1800)
+            grace=90, budget=2, breaker_heals=4, breaker_window=1800)
         validate_kwargs = self.mock_template_validate.call_args.kwargs
         self.assertEqual(3, validate_kwargs['parameters']['cluster_size'])
         self.assertEqual(self.images.first().id,
@@ -268,12 +270,12 @@ class LaunchClusterTests(heal_helpers.TestCase):
 
         res = self.client.post(LAUNCH_FIXED_URL, self.form_data(
             name='1-bad name', param_cluster_size=0, param_app_port=70000,
-            breaker_heals=0, mode='never'))
+            breaker_heals=0, mode='never', grace=-1, budget=0))
 
-        self.assertFormErrors(res, 5)
+        self.assertFormErrors(res, 7)
         errors = res.context['form'].errors
         for field in ('name', 'param_cluster_size', 'param_app_port',
-                      'breaker_heals', 'mode'):
+                      'breaker_heals', 'mode', 'grace', 'budget'):
             self.assertIn(field, errors)
         # Only the form's own build asked Heat; nothing was created.
         self.assertEqual(1, self.mock_template_validate.call_count)
@@ -454,10 +456,13 @@ class ClusterDetailTests(heal_helpers.TestCase):
                  ['<dd>on</dd>', 'replaced automatically',
                   # The workflow template's breaker.
                   'after 3 heals of one unit, or 3 failed heals, within 15 '
-                  'minutes']),
-                ({'breaker_heals': 5, 'breaker_window': 3600},
+                  'minutes', 'none: a failure is healed at once',
+                  '1 heal at once; the others wait their turn, in order']),
+                ({'breaker_heals': 5, 'breaker_window': 3600, 'grace': 90,
+                  'budget': 2},
                  ['after 5 heals of one unit, or 5 failed heals, within 60 '
-                  'minutes']),
+                  'minutes', 'healed once it is 90 seconds old, if the '
+                  'failure still stands', '2 heals at once']),
                 # The workflow's circuit breaker, in words, escaped.
                 ({'paused': False, 'suspended': {
                     'since': '2026-12-02T10:00:00Z',
@@ -472,6 +477,9 @@ class ClusterDetailTests(heal_helpers.TestCase):
         self.mock_healing_state_get.side_effect = ks_exc.ConnectFailure('x')
         res = self.client.get(detail_url('c1'))
         self.assertContains(res, 'unknown (Mistral could not be asked)')
+        # Not the defaults, as if they were the cluster's.
+        self.assertContains(res, 'class="heal-grace">unknown<')
+        self.assertContains(res, 'class="heal-breaker">unknown<')
         self.mock_healing_state_get.assert_called_with(
             helpers.IsHttpRequest(), 'heal-state-c1')
 
@@ -500,15 +508,17 @@ class EditHealPolicyTests(heal_helpers.TestCase):
 
     @helpers.create_mocks(POLICY_MOCKS)
     def test_the_form_shows_the_clusters_policy(self):
-        self.mock_policy(mode='report', breaker_heals=5, breaker_window=3600)
+        self.mock_policy(mode='report', breaker_heals=5, breaker_window=3600,
+                         grace=0, budget=3)
 
         res = self.client.get(policy_url())
 
         self.assertTemplateUsed(res, 'project/heal_clusters/_edit_policy.html')
         form = res.context['form']
-        self.assertEqual(('report', 5, 60), (
+        self.assertEqual(('report', 5, 60, 0, 3), (
             form.fields['mode'].initial, form.fields['breaker_heals'].initial,
-            form.fields['breaker_minutes'].initial))
+            form.fields['breaker_minutes'].initial,
+            form.fields['grace'].initial, form.fields['budget'].initial))
         self.mock_healing_state_get.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-state-c1')
 
@@ -516,31 +526,34 @@ class EditHealPolicyTests(heal_helpers.TestCase):
     def test_a_cluster_never_set_shows_the_workflows_defaults(self):
         self.mock_policy()
         form = self.client.get(policy_url()).context['form']
-        self.assertEqual(('replace', 3, 15), (
+        self.assertEqual(('replace', 3, 15, 0, 1), (
             form.fields['mode'].initial, form.fields['breaker_heals'].initial,
-            form.fields['breaker_minutes'].initial))
+            form.fields['breaker_minutes'].initial,
+            form.fields['grace'].initial, form.fields['budget'].initial))
 
     @helpers.create_mocks(POLICY_MOCKS)
     def test_saving_writes_the_healing_state_only(self):
         self.mock_policy()
 
         res = self.client.post(policy_url(), {
-            'mode': 'replace', 'breaker_heals': 2, 'breaker_minutes': 10})
+            'mode': 'replace', 'grace': 120, 'budget': 2, 'breaker_heals': 2,
+            'breaker_minutes': 10})
 
         self.assertNoFormErrors(res)
         self.assertRedirectsNoFollow(res, INDEX_URL)
         self.mock_healing_state_update.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-state-c1', mode='replace',
-            breaker_heals=2, breaker_window=600)
+            grace=120, budget=2, breaker_heals=2, breaker_window=600)
 
     @helpers.create_mocks(POLICY_MOCKS)
     def test_bad_values_are_field_errors_and_save_nothing(self):
         self.mock_policy()
 
         res = self.client.post(policy_url(), {
-            'mode': 'sometimes', 'breaker_heals': 0, 'breaker_minutes': ''})
+            'mode': 'sometimes', 'grace': 20 * 60 + 1, 'budget': 101,
+            'breaker_heals': 0, 'breaker_minutes': ''})
 
-        self.assertFormErrors(res, 3)
+        self.assertFormErrors(res, 5)
         self.mock_healing_state_update.assert_not_called()
 
     @helpers.create_mocks(POLICY_MOCKS)
@@ -549,7 +562,8 @@ class EditHealPolicyTests(heal_helpers.TestCase):
         self.mock_healing_state_update.side_effect = ks_exc.ConnectFailure('x')
 
         res = self.client.post(policy_url(), {
-            'mode': 'replace', 'breaker_heals': 2, 'breaker_minutes': 10})
+            'mode': 'replace', 'grace': 0, 'budget': 1, 'breaker_heals': 2,
+            'breaker_minutes': 10})
 
         self.assertEqual(200, res.status_code)
         self.assertContains(res, 'Unable to save the heal policy.')

@@ -150,6 +150,73 @@ def test_a_server_missing_from_nova_is_gone():
     assert unit.reasons == ['server is gone']
 
 
+# BUILT plus a number of seconds, as the page judges it (naive UTC).
+def after_built(seconds):
+    return datetime.datetime(2026, 11, 25, 10, 0, 0) + datetime.timedelta(
+        seconds=seconds)
+
+
+def test_a_new_server_counts_down_its_grace_and_then_is_judged_as_usual():
+    resources = cluster_resources(unit_resources(0))
+    for seconds, left in ((0, 60), (10.5, 50), (59.2, 1), (60, 0),
+                          (3600, 0)):
+        [unit] = health.units(resources, servers(1), all_alarms(1),
+                              all_queues(), grace=60,
+                              now=after_built(seconds))
+        assert unit.grace_left == left
+        assert unit.health == health.HEALTHY
+        assert unit.reasons == (['in grace (%d s left)' % left] if left
+                                else [])
+        # Refreshed while it counts down, so the page shows the judgement.
+        assert unit.settled == (not left)
+    # No grace: none left, whatever the server's age.
+    [unit] = health.units(resources, servers(1), all_alarms(1),
+                          all_queues(), now=after_built(0))
+    assert unit.grace_left == 0
+
+
+def test_a_failure_in_grace_says_it_waits_for_the_grace():
+    [unit] = health.units(cluster_resources(unit_resources(0)),
+                          servers(1, 'ERROR'), all_alarms(1), all_queues(),
+                          grace=60, now=after_built(15))
+    assert unit.health == health.UNHEALTHY
+    assert unit.reasons == ['server is ERROR', 'in grace: healed when it '
+                            'ends, if the failure still stands (45 s left)']
+
+
+def test_a_unit_being_healed_is_not_in_grace():
+    [unit] = health.units(cluster_resources(unit_resources(
+        0, unit_status='UPDATE_IN_PROGRESS')), servers(1), all_alarms(1),
+        all_queues(), grace=60, now=after_built(15))
+    assert (unit.health, unit.grace_left) == (health.HEALING, 0)
+
+
+def test_heals_over_budget_wait_their_turn_in_the_order_they_came():
+    resources = cluster_resources(*[unit_resources(i) for i in range(4)])
+    # Unit 3's heal came first, then unit 1's (twice: a duplicate alarm),
+    # then unit 0's; unit 2 is not being healed.
+    turns = [{'unit': 'unit-3'}, {'unit': 'unit-1'}, {'unit': 'unit-0'},
+             {'unit': 'unit-1'}]
+    failed = dict(servers(4), **{'server-0': {'id': 'server-0',
+                                              'status': 'ERROR'}})
+    by_name = {u.name: u for u in health.units(
+        resources, failed, all_alarms(4), all_queues(), turns=turns,
+        budget=1)}
+    assert [(by_name[n].health, by_name[n].queued, by_name[n].reasons)
+            for n in '0123'] == [
+        (health.HEALING, 2, ['queued for a heal (2 in line)',
+                             'server is ERROR']),
+        (health.HEALING, 1, ['queued for a heal (1 in line)']),
+        (health.HEALTHY, 0, []),
+        (health.HEALING, 0, ['being healed']),
+    ]
+    # A budget of 2: units 3 and 1 have their turn.
+    by_name = {u.name: u for u in health.units(
+        resources, failed, all_alarms(4), all_queues(), turns=turns,
+        budget=2)}
+    assert [by_name[n].queued for n in '0123'] == [1, 0, 0, 0]
+
+
 def test_without_nova_the_server_resource_stands_in():
     [unit] = health.units(cluster_resources(unit_resources(0)), None,
                           all_alarms(1), all_queues())

@@ -168,9 +168,39 @@ def test_every_path_that_took_the_lease_gives_it_back():
     after_lease = reachable('current_server')
     ends = {name for name in after_lease
             if not list(successors(TASKS[name]))}
-    assert ends == {'failed'} or ends <= {'failed', 'release'}
-    for name in after_lease - {'release', 'failed'}:
+    assert ends <= {'failed', 'release_turn'}
+    for name in after_lease - {'release', 'release_turn', 'failed'}:
         assert 'release' in reachable(name), name
+
+
+def test_every_path_that_took_a_turn_gives_it_back():
+    after_turn = reachable('take_turn')
+    ends = {name for name in after_turn
+            if not list(successors(TASKS[name]))}
+    assert ends <= {'failed', 'release_turn'}
+    for name in after_turn - {'release_turn', 'failed'}:
+        assert 'release_turn' in reachable(name), name
+
+
+def test_nothing_takes_the_units_lease_without_its_turn_in_the_budget():
+    assert 'acquire' not in reachable(skip={'read_turns'})
+    [turn] = [t for t in TASKS['read_turns']['on_success']
+              if next(iter(t)) == 'acquire']
+    assert turn == {'acquire': '<% $.place >= 0 and $.place < '
+                                'int($.budget) %>'}
+    # Only the oldest turn is ever dropped by another heal, and only once
+    # its heal has finished (or stalled and was cancelled).
+    assert TASKS['drop_first_turn']['input'] == {'name': '<% $.first.name %>'}
+    into_drop = {name for name in TASKS
+                 if 'drop_first_turn' in successors(TASKS[name])}
+    assert into_drop == {'first_turn_state', 'cancel_first_turn'}
+
+
+def test_no_automatic_heal_is_verified_before_its_grace_ends():
+    assert not {'check_server', 'check_alarm'} & reachable(
+        skip={'grace_check'})
+    # The wait reads the cluster's state again, then the grace.
+    assert list(successors(TASKS['wait_grace'])) == ['read_cluster_state']
 
 
 def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
@@ -179,8 +209,8 @@ def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
     unchecked = reachable(skip={'check_server', 'check_alarm'})
     assert 'acquire' in unchecked
     [forced] = [t for t in TASKS['route']['on_success']
-                if next(iter(t)) == 'acquire']
-    assert forced == {'acquire': '<% $.force %>'}
+                if next(iter(t)) == 'queue_up']
+    assert forced == {'queue_up': '<% $.force %>'}
     # The route is reached only by callers who are allowed or not forcing.
     assert TASKS['identify']['on_success'][0] == {
         'refuse_not_allowed': '<% $.force and not $.allowed %>'}
@@ -191,10 +221,9 @@ def test_no_automatic_heal_reaches_the_lease_past_the_circuit_breaker():
     # reaches the lease: only a person's force does.
     unforced = reachable(skip={'count_recent', 'count_heals'})
     assert 'acquire' in unforced
-    into_acquire = {name for name in unforced
-                    if 'acquire' in successors(TASKS[name])}
-    assert into_acquire - {'route'} <= {
-        'lease_holder', 'wait_lease', 'wait_broken', 'delete_lease'}
+    into_queue = {name for name in unforced
+                  if 'queue_up' in successors(TASKS[name])}
+    assert into_queue == {'route'}
     # A tripped breaker refuses: nothing from its trip leads to a heal.
     assert not reachable('trip') & {'acquire', 'mark', 'update_unit'}
     # A suspended cluster is refused before anything is checked.

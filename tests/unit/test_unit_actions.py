@@ -16,7 +16,7 @@ ACTION_MOCKS = {
     api.heat: ['stack_get', 'resources_list'],
     api.aodh: ['alarms_list'],
     api.mistral: ['executions_list', 'execution_create',
-                  'healing_state_get'],
+                  'healing_state_get', 'heal_turns'],
     api.zaqar: ['queue_state'],
 }
 
@@ -215,7 +215,7 @@ REPROTECT_MOCKS = {
     api.heat: ['stack_get', 'resources_list', 'resource_mark_unhealthy',
                'stack_update_existing'],
     api.aodh: ['alarms_list'],
-    api.mistral: ['executions_list', 'healing_state_get'],
+    api.mistral: ['executions_list', 'healing_state_get', 'heal_turns'],
     api.zaqar: ['queue_state'],
 }
 

@@ -13,7 +13,7 @@ MOCKS = {
     api.heat: ['stack_get', 'resources_list', 'events_list'],
     api.aodh: ['alarms_history', 'alarms_list'],
     api.zaqar: ['queue_messages', 'queue_state'],
-    api.mistral: ['executions_list', 'healing_state_get'],
+    api.mistral: ['executions_list', 'healing_state_get', 'heal_turns'],
 }
 
 

@@ -124,8 +124,9 @@ STANDIN_NOTES = {
 }
 
 
-def standin_notes(catalog, available):
-    return [STANDIN_NOTES[s.service] for s in catalog.standins_for(available)]
+def standin_notes(template_catalog, available):
+    return [STANDIN_NOTES[s.service]
+            for s in template_catalog.standins_for(available)]
 
 
 MODE_CHOICES = (
@@ -134,32 +135,51 @@ MODE_CHOICES = (
 )
 
 
-def heal_policy_fields(state=None):
-    """The heal policy's fields, initially the cluster's healing state
-    (`state`) or the healing workflow's defaults."""
-    state = state or {}
-    heals, window = catalog.breaker_defaults()
+# Inside the 30 minutes after which the page calls an unfinished heal
+# stalled (health.STALLED_AFTER): a heal waits out the grace unfinished.
+MAX_GRACE_SECONDS = 20 * 60
+
+
+def heal_policy_fields(policy):
+    """The heal policy's fields, initially `policy` (a catalog.HealPolicy:
+    the cluster's, or the healing workflow's defaults)."""
     return {
         'mode': forms.ChoiceField(
             label=_('Failed Units'), choices=MODE_CHOICES,
-            initial=state.get('mode') or 'replace'),
+            initial='report' if policy.report_only else 'replace'),
+        'grace': forms.IntegerField(
+            label=_('Grace Period (seconds)'), min_value=0,
+            max_value=MAX_GRACE_SECONDS, initial=policy.grace,
+            help_text=_('A failure of a server younger than this is healed '
+                        'only when the grace has ended and the failure '
+                        'still stands (a server that stops or errors while '
+                        'it boots). 0: heal at once. A person\'s heal does '
+                        'not wait.')),
+        'budget': forms.IntegerField(
+            label=_('Heal Budget'), min_value=1, max_value=100,
+            initial=policy.budget,
+            help_text=_('At most this many units are healed at once; the '
+                        'others wait their turn, in the order they failed '
+                        '(a mass failure does not replace every unit at '
+                        'the same moment).')),
         'breaker_heals': forms.IntegerField(
             label=_('Circuit Breaker: Heals'), min_value=1, max_value=100,
-            initial=state.get('breaker_heals') or heals,
+            initial=policy.breaker_heals,
             help_text=_('Automatic healing suspends itself after this many '
                         'heals of one unit, or this many failed heals, '
                         'within the window (a replace loop).')),
         'breaker_minutes': forms.IntegerField(
             label=_('Circuit Breaker: Window (minutes)'), min_value=1,
-            max_value=24 * 60,
-            initial=(state.get('breaker_window') or window) // 60),
+            max_value=24 * 60, initial=policy.breaker_minutes),
     }
 
 
 def save_heal_policy(request, cluster_id, data):
-    healing.set_heal_policy(
-        request, cluster_id, data['mode'] == 'report',
-        data['breaker_heals'], data['breaker_minutes'] * 60)
+    healing.set_heal_policy(request, cluster_id, catalog.HealPolicy(
+        report_only=data['mode'] == 'report', grace=data['grace'],
+        budget=data['budget'],
+        breaker_heals=data['breaker_heals'],
+        breaker_window=data['breaker_minutes'] * 60))
 
 
 class EditHealPolicyForm(forms.SelfHandlingForm):
@@ -170,7 +190,7 @@ class EditHealPolicyForm(forms.SelfHandlingForm):
         self.cluster_id = kwargs.pop('cluster_id')
         state = kwargs.pop('healing_state')
         super().__init__(request, *args, **kwargs)
-        self.fields.update(heal_policy_fields(state))
+        self.fields.update(heal_policy_fields(catalog.heal_policy(state)))
 
     def handle(self, request, data):
         try:
@@ -221,7 +241,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
             if name in cloud_defaults:
                 field.initial = cloud_defaults[name]
             self.fields[PARAM_PREFIX + name] = field
-        self.fields.update(heal_policy_fields())
+        self.fields.update(heal_policy_fields(catalog.heal_policy()))
 
     def parameters(self, data):
         return {key[len(PARAM_PREFIX):]: value for key, value in data.items()

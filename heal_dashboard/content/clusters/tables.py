@@ -314,10 +314,20 @@ HEALTH_LABELS = {
 
 
 def health_badge(unit):
-    return format_html(
+    badge = format_html(
         '<span class="label {} heal-health" title="{}">{}</span>',
         HEALTH_CLASSES[unit.health], '; '.join(unit.reasons),
         HEALTH_LABELS[unit.health])
+    if unit.queued:
+        return format_html('{}<br><small class="heal-queued">{}</small>',
+                           badge, _('queued: %(place)d in line for a heal')
+                           % {'place': unit.queued})
+    if unit.grace_left:
+        # Counted down by each refresh (every few seconds while in grace).
+        return format_html('{}<br><small class="heal-grace">{}</small>',
+                           badge, _('in grace (%(seconds)d s left)')
+                           % {'seconds': unit.grace_left})
+    return badge
 
 
 def server_cell(unit):
@@ -494,8 +504,10 @@ class HealUnit(UnitAction):
     heal = True
     classes = ('btn-danger',)
     policy_rules = (('heal', 'heal:unit:heal'),)
+    # Shown in the confirmation: confirming overrides the grace period.
     help_text = _('The units are marked unhealthy and the cluster is '
-                  'updated so that Heat replaces them.')
+                  'updated so that Heat replaces them, at once: a unit in '
+                  'its grace period does not wait for it to end.')
 
     @staticmethod
     def action_present(count):

@@ -49,11 +49,6 @@ class OverviewTab(tabs.Tab):
                    else None)
         now = datetime.datetime.now(datetime.timezone.utc).isoformat()
         healing_state = self._healing_state(cluster)
-        heals, window = catalog.breaker_defaults()
-        if healing_state:
-            heals = healing_state.get('breaker_heals') or heals
-            window = healing_state.get('breaker_window') or window
-        breaker = {'heals': heals, 'minutes': int(window) // 60}
         return {
             'cluster': cluster,
             'template': template,
@@ -68,7 +63,9 @@ class OverviewTab(tabs.Tab):
             'launch_size': (getattr(cluster, 'parameters', None) or {}).get(
                 template.size_parameter) if template else None,
             'healing_state': healing_state,
-            'breaker': breaker,
+            # None: Mistral could not say (not the defaults, then).
+            'policy': (catalog.heal_policy(healing_state)
+                       if healing_state is not None else None),
             'failure': self._failure(cluster),
         }
 
