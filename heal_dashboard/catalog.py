@@ -58,6 +58,9 @@ class ClusterTemplate:
     choices: dict
     heal_scope: str = 'cluster'
     size_order: tuple = ()
+    # The parameter a resize names the units to remove in; None: the
+    # cluster is not resized by the dashboard (an autoscaling one scales).
+    removal_parameter: str = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,6 +148,11 @@ def template_files():
 HEALING_TEMPLATE = 'healing_workflow.yaml'
 
 
+# The dashboard's rule, not the workflow's: heals never lower the healthy
+# count (refusing one would deadlock a sick cluster), resizes may.
+MIN_HEALTHY = 1
+
+
 @dataclasses.dataclass(frozen=True)
 class HealPolicy:
     """A cluster's heal policy, as its healing workflow applies it."""
@@ -153,6 +161,7 @@ class HealPolicy:
     breaker_window: int     # ... within this many seconds: suspend
     grace: int              # seconds a new server's failure waits
     budget: int             # heals at once; the others wait their turn
+    min_healthy: int        # healthy units a resize must keep
 
     @property
     def breaker_minutes(self):
@@ -163,7 +172,8 @@ class HealPolicy:
         return {'mode': 'report' if self.report_only else 'replace',
                 'breaker_heals': self.breaker_heals,
                 'breaker_window': self.breaker_window,
-                'grace': self.grace, 'budget': self.budget}
+                'grace': self.grace, 'budget': self.budget,
+                'min_healthy': self.min_healthy}
 
 
 @functools.lru_cache(maxsize=1)
@@ -179,7 +189,7 @@ def heal_policy(state=None):
     (the same rule as the workflow's)."""
     state = state or {}
     defaults = _workflow_defaults()
-    grace = state.get('grace')
+    grace, min_healthy = state.get('grace'), state.get('min_healthy')
     return HealPolicy(
         report_only=state.get('mode') == 'report',
         breaker_heals=int(state.get('breaker_heals')
@@ -187,7 +197,8 @@ def heal_policy(state=None):
         breaker_window=int(state.get('breaker_window')
                            or defaults['breaker_window']),
         grace=int(defaults['grace_seconds'] if grace is None else grace),
-        budget=int(state.get('budget') or defaults['heal_budget']))
+        budget=int(state.get('budget') or defaults['heal_budget']),
+        min_healthy=int(MIN_HEALTHY if min_healthy is None else min_healthy))
 
 
 # The manifest ships with the package: read it once per process, not once
@@ -206,6 +217,7 @@ def load():
             choices=dict(entry.get('choices', {})),
             heal_scope=entry.get('heal_scope', 'cluster'),
             size_order=tuple(entry.get('size_order', ())),
+            removal_parameter=entry.get('removal_parameter'),
         )
         for entry in manifest['templates'])
     return Catalog(

@@ -130,6 +130,35 @@ def heal_cluster(request, cluster_id):
     api.heat.stack_update_existing(request, cluster_id, parameters)
 
 
+def resize(request, cluster_id, size, chosen=()):
+    """Resize a fixed-size cluster to `size` units (a root update, which
+    also replaces the units already marked unhealthy, as Heal Cluster
+    does): when it shrinks, the `chosen` units go first, then the
+    highest-numbered. Refused while the cluster is busy, and when it would
+    keep fewer healthy units than the heal policy's minimum."""
+    cluster = refuse_if_busy(request, cluster_id)
+    template = catalog.load().find(api.heat.template_id_of(cluster))
+    if template is None or not template.removal_parameter:
+        raise Refused(_('Only a fixed-size cluster is resized here: an '
+                        'autoscaling one scales through its policies.'))
+    units = cluster_state.fetch(request, cluster_id).units
+    removed = health.removed_by_resize([u.name for u in units], size, chosen)
+    kept_healthy = sum(1 for u in units if u.name not in removed
+                       and u.health == health.HEALTHY)
+    policy = catalog.heal_policy(api.mistral.healing_state_get(
+        request, catalog.healing_state_name(cluster_id)))
+    if removed and kept_healthy < policy.min_healthy:
+        raise Refused(_('Removing units %(units)s would leave %(kept)d '
+                        'healthy units, fewer than the heal policy\'s '
+                        'minimum of %(minimum)d.') % {
+            'units': ', '.join(removed), 'kept': kept_healthy,
+            'minimum': policy.min_healthy})
+    api.heat.stack_update_existing(request, cluster_id, {
+        template.size_parameter: size,
+        template.removal_parameter: ','.join(chosen)})
+    return removed
+
+
 def breaker_now():
     """Now as the workflow compares it with Mistral's execution times
     (UTC, to the second)."""

@@ -542,6 +542,21 @@ def _unit_order(name):
     return (0, int(name)) if name.isdigit() else (1, name)
 
 
+def unit_names(resources):
+    """The cluster's units' names, in unit order."""
+    return sorted(group_unit_resources(resources), key=_unit_order)
+
+
+def removed_by_resize(names, size, chosen=()):
+    """The units a resize of a resource group to `size` removes, as Heat
+    does: the chosen ones first, then the highest-numbered."""
+    chosen = [name for name in names if name in set(chosen)]
+    rest = sorted((name for name in names if name not in chosen),
+                  key=_unit_order)
+    extra = max(0, len(names) - size - len(chosen))
+    return chosen + (rest[len(rest) - extra:] if extra else [])
+
+
 def execution_history(executions, resources):
     """The workflow's executions as rows: which unit, who asked, what for,
     what came of it and why, how long it took (the details are one click

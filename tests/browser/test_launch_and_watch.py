@@ -1,15 +1,20 @@
 """A person's path: log in, open Self-Healing, launch a cluster from the
-form, watch it complete, open it, and watch a unit fail and heal without
-reloading, a ticked box surviving every refresh."""
+form (with a grace period), watch it complete, open it, and watch a unit
+fail and heal without reloading, a ticked box surviving every refresh, and
+its new server's grace count down; the Overview says when the circuit
+breaker has suspended automatic healing."""
 
+import re
 import time
 import uuid
 
+from mistralclient.api import client as mistral_client
 from novaclient import client as nova_client
 
 from devcloud import inject
 from devcloud import layout
 from devcloud import services
+from heal_dashboard import catalog
 from tests.browser.conftest import log_in
 from tests.browser.conftest import screenshot
 
@@ -54,6 +59,36 @@ def watch_a_heal_unreloaded(page, name):
     assert page.is_checked('#units__select__1')
     assert 'disabled' not in (heal.get_attribute('class') or '')
     screenshot(page, 'cluster-units-healed')
+    # The new server is in its grace, counted down by the refreshes.
+    grace = row.locator('.heal-grace')
+    first = int(re.search(r'(\d+) s left', grace.inner_text()).group(1))
+    time.sleep(6)
+    second = int(re.search(r'(\d+) s left', grace.inner_text()).group(1))
+    assert 0 < second < first <= GRACE, (first, second)
+    screenshot(page, 'cluster-units-grace')
+
+
+# Longer than a heal takes to show (the heal of unit 0's deleted server
+# comes after the units' own grace has ended, or waits for it).
+GRACE = 40
+
+
+def breaker_message_shows(page, cluster_id):
+    """The workflow's suspension, written as the circuit breaker writes it,
+    in words (escaped) on the Overview."""
+    mistral = mistral_client.client(session=layout.session_for(layout.DEMO))
+    name = catalog.healing_state_name(cluster_id)
+    variables = dict(mistral.environments.get(name).variables or {})
+    variables['suspended'] = {
+        'since': '2026-12-02T10:00:00Z',
+        'why': 'heals of one unit (<b>x</b>) in 15 minutes: 3'}
+    mistral.environments.update(name=name, variables=variables)
+    page.goto(CLUSTERS_URL + cluster_id + '/')
+    message = page.inner_text('.heal-suspended')
+    assert message.startswith('suspended by the circuit breaker since '
+                              '2026-12-02T10:00:00Z: heals of one unit '
+                              '(<b>x</b>) in 15 minutes: 3.'), message
+    screenshot(page, 'cluster-breaker')
 
 
 def test_demo_user_launches_and_watches_a_cluster(page):
@@ -76,6 +111,7 @@ def test_demo_user_launches_and_watches_a_cluster(page):
         page.fill('#id_name', name)
         page.fill('#id_param_cluster_size', '2')
         page.fill('#id_param_alarm_cache_seconds', '0')
+        page.fill('#id_grace', str(GRACE))
         screenshot(page, 'launch-form')
         page.click('.modal-footer input[type=submit], '
                    '.modal-footer button[type=submit]')
@@ -104,6 +140,8 @@ def test_demo_user_launches_and_watches_a_cluster(page):
         screenshot(page, 'cluster-units')
         if services.has_compute():
             watch_a_heal_unreloaded(page, name)
+        breaker_message_shows(page, re.search(
+            r'/heal_clusters/([^/?#]+)/', page.url).group(1))
 
         page.goto(CLUSTERS_URL)
         row = page.locator('tr', has_text=name)

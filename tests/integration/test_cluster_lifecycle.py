@@ -16,10 +16,12 @@ from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
+from heal_dashboard import healing
 from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import REAL_PARAMETERS
 from tests.integration.conftest import available
+from tests.integration.conftest import launched_cluster
 from tests.integration.conftest import settled
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
@@ -174,3 +176,41 @@ def test_a_create_over_quota_says_why_on_the_page(demo_request):
         for stack in api.heat.heatclient(demo_request).stacks.list(
                 filters={'name': name}):
             api.heat.stack_delete(demo_request, stack.id)
+
+
+@pytest.fixture
+def real_cluster_of_3(demo_request):
+    if not services.has_compute():
+        pytest.skip('the local cloud has no compute tier')
+    yield from launched_cluster(demo_request, size=3)
+
+
+def test_a_resize_3_5_2_keeps_every_unit_protected(real_cluster_of_3):
+    """Resized as the Resize Cluster form does: grown to 5, then shrunk to
+    2 with unit 1 chosen to go (then the highest-numbered); each time every
+    unit is healthy, protected (its alarms, the queue's trigger) and in the
+    load balancer's pool."""
+    request, cluster = real_cluster_of_3
+    for size, chosen, names, removed in (
+            (5, (), ['0', '1', '2', '3', '4'], []),
+            (2, ('1',), ['0', '2'], ['1', '3', '4'])):
+        began = time.monotonic()
+        assert healing.resize(request, cluster.id, size, chosen) == removed
+
+        def resized(names=names):
+            state = cluster_state.fetch(request, cluster.id)
+            done = (state.cluster.stack_status == 'UPDATE_COMPLETE'
+                    and [u.name for u in state.units] == names)
+            return state if done else None
+        state = wait_for(resized, 180, what='the resize to %d' % size)
+        print('resized to %d in %.1f s' % (size, time.monotonic() - began))
+        assert not state.problems, state.problems
+
+        # Healthy: the server active, every alarm watching, the queue
+        # subscribed; and each unit's server in the pool.
+        def all_healthy():
+            units = cluster_state.fetch(request, cluster.id).units
+            return units if all(
+                u.health == health.HEALTHY and u.member.provisioning ==
+                'ACTIVE' for u in units) else None
+        wait_for(all_healthy, 60, what='every unit healthy')

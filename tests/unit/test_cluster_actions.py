@@ -1,4 +1,5 @@
-"""Cluster-wide actions: Heal Cluster, Pause / Resume Self-Healing, Scale."""
+"""Cluster-wide actions: Heal Cluster, Pause / Resume Self-Healing, Scale,
+Resize."""
 
 from unittest import mock
 
@@ -167,7 +168,103 @@ class ClusterActionPolicyTests(heal_helpers.TestCase):
         ClusterActionTests.list_clusters(self)
         res = self.client.get(INDEX_URL)
         for action in ('heal_cluster', 'pause', 'resume', 'report_only',
-                       'replace', 'scale_out'):
+                       'replace', 'scale_out', 'resize'):
             self.assertNotContains(res, 'clusters__%s__' % action)
         ClusterActionTests.post(self, 'heal_cluster')
+        self.mock_stack_update_existing.assert_not_called()
+        # Nor the resize form, asked directly.
+        res = self.client.post(resize_url(), {'size': 1})
+        self.assertEqual(403, res.status_code)
+        self.mock_stack_update_existing.assert_not_called()
+
+
+RESIZE_MOCKS = {
+    api.heat: ['stack_get', 'resources_list', 'stack_update_existing'],
+    api.aodh: ['alarms_list'],
+    api.mistral: ['executions_list', 'healing_state_get', 'heal_turns'],
+    api.zaqar: ['queue_state'],
+}
+
+
+def resize_url(cluster_id='c1'):
+    return reverse('horizon:project:heal_clusters:resize', args=[cluster_id])
+
+
+class ResizeClusterTests(heal_helpers.TestCase):
+
+    def resize(self, size, *removed):
+        return self.client.post(resize_url(), {'size': size,
+                                               'removed': list(removed)})
+
+    @helpers.create_mocks(RESIZE_MOCKS)
+    def test_the_form_offers_the_units_to_remove(self):
+        self.mock_cluster(3)
+        form = self.client.get(resize_url()).context['form']
+        self.assertEqual(3, form.fields['size'].initial)
+        self.assertEqual(['0', '1', '2'],
+                         [name for name, _label in
+                          form.fields['removed'].choices])
+
+    @helpers.create_mocks(RESIZE_MOCKS)
+    def test_shrinking_removes_the_chosen_units_first(self):
+        self.mock_cluster(3)
+        res = self.resize(2, '0')
+        self.assertNoFormErrors(res)
+        self.assertRedirectsNoFollow(res, reverse(
+            'horizon:project:heal_clusters:detail', args=['c1']))
+        self.mock_stack_update_existing.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1',
+            {'cluster_size': 2, 'removed_units': '0'})
+        self.assertMessageCount(success=1)
+
+    @helpers.create_mocks(RESIZE_MOCKS)
+    def test_growing_names_no_unit_to_remove(self):
+        self.mock_cluster(3)
+        self.assertNoFormErrors(self.resize(5))
+        self.mock_stack_update_existing.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1',
+            {'cluster_size': 5, 'removed_units': ''})
+
+    @helpers.create_mocks(RESIZE_MOCKS)
+    def test_more_chosen_than_the_cluster_shrinks_by_is_a_field_error(self):
+        self.mock_cluster(3)
+        for size, removed in ((2, ('0', '1')), (3, ('0',)), (0, ())):
+            res = self.resize(size, *removed)
+            self.assertFormErrors(res, 1)
+        self.mock_stack_update_existing.assert_not_called()
+
+    @helpers.create_mocks(RESIZE_MOCKS)
+    def test_a_resize_keeping_fewer_healthy_units_than_the_minimum_is_refused(
+            self):
+        # Unit 0 is marked unhealthy; the policy keeps 2 healthy units.
+        self.mock_cluster(3, unit0=test_data.unit_resources(
+            0, server_status='CHECK_FAILED', reason='marked'))
+        self.mock_healing_state_get.return_value = {'min_healthy': 2}
+
+        # The highest-numbered (healthy) unit would go: 1 healthy left.
+        res = self.resize(2)
+        self.assertContains(res, 'would leave 1 healthy units, fewer than '
+                                 'the heal policy&#x27;s minimum of 2')
+        self.mock_stack_update_existing.assert_not_called()
+
+        # Removing the unhealthy one keeps 2.
+        self.assertNoFormErrors(self.resize(2, '0'))
+        self.mock_stack_update_existing.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1',
+            {'cluster_size': 2, 'removed_units': '0'})
+
+    @helpers.create_mocks(RESIZE_MOCKS)
+    def test_an_autoscaling_cluster_is_not_resized_here(self):
+        self.mock_cluster(3)
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'auto', tags=['heal-dashboard', 'heal-template=autoscaling'])
+        res = self.resize(2)
+        self.assertContains(res, 'Only a fixed-size cluster is resized here')
+        self.mock_stack_update_existing.assert_not_called()
+
+    @helpers.create_mocks(RESIZE_MOCKS)
+    def test_a_busy_cluster_is_not_resized(self):
+        self.mock_cluster(3, status='UPDATE_IN_PROGRESS')
+        res = self.resize(2)
+        self.assertContains(res, 'The cluster is busy')
         self.mock_stack_update_existing.assert_not_called()

@@ -182,6 +182,7 @@ class LaunchClusterTests(heal_helpers.TestCase):
             'mode': 'report',
             'grace': 90,
             'budget': 2,
+            'min_healthy': 2,
             'breaker_heals': 4,
             'breaker_minutes': 30,
         }
@@ -251,7 +252,8 @@ class LaunchClusterTests(heal_helpers.TestCase):
         # Its heal policy, in its healing state: not stack parameters.
         self.mock_healing_state_update.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-state-new-id', mode='report',
-            grace=90, budget=2, breaker_heals=4, breaker_window=1800)
+            grace=90, budget=2, min_healthy=2, breaker_heals=4,
+            breaker_window=1800)
         validate_kwargs = self.mock_template_validate.call_args.kwargs
         self.assertEqual(3, validate_kwargs['parameters']['cluster_size'])
         self.assertEqual(self.images.first().id,
@@ -462,7 +464,8 @@ class ClusterDetailTests(heal_helpers.TestCase):
                   'budget': 2},
                  ['after 5 heals of one unit, or 5 failed heals, within 60 '
                   'minutes', 'healed once it is 90 seconds old, if the '
-                  'failure still stands', '2 heals at once']),
+                  'failure still stands', '2 heals at once',
+                  'a resize keeps at least 1 healthy unit<']),
                 # The workflow's circuit breaker, in words, escaped.
                 ({'paused': False, 'suspended': {
                     'since': '2026-12-02T10:00:00Z',
@@ -509,16 +512,17 @@ class EditHealPolicyTests(heal_helpers.TestCase):
     @helpers.create_mocks(POLICY_MOCKS)
     def test_the_form_shows_the_clusters_policy(self):
         self.mock_policy(mode='report', breaker_heals=5, breaker_window=3600,
-                         grace=0, budget=3)
+                         grace=0, budget=3, min_healthy=0)
 
         res = self.client.get(policy_url())
 
         self.assertTemplateUsed(res, 'project/heal_clusters/_edit_policy.html')
         form = res.context['form']
-        self.assertEqual(('report', 5, 60, 0, 3), (
+        self.assertEqual(('report', 5, 60, 0, 3, 0), (
             form.fields['mode'].initial, form.fields['breaker_heals'].initial,
             form.fields['breaker_minutes'].initial,
-            form.fields['grace'].initial, form.fields['budget'].initial))
+            form.fields['grace'].initial, form.fields['budget'].initial,
+            form.fields['min_healthy'].initial))
         self.mock_healing_state_get.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-state-c1')
 
@@ -526,24 +530,26 @@ class EditHealPolicyTests(heal_helpers.TestCase):
     def test_a_cluster_never_set_shows_the_workflows_defaults(self):
         self.mock_policy()
         form = self.client.get(policy_url()).context['form']
-        self.assertEqual(('replace', 3, 15, 0, 1), (
+        self.assertEqual(('replace', 3, 15, 0, 1, 1), (
             form.fields['mode'].initial, form.fields['breaker_heals'].initial,
             form.fields['breaker_minutes'].initial,
-            form.fields['grace'].initial, form.fields['budget'].initial))
+            form.fields['grace'].initial, form.fields['budget'].initial,
+            form.fields['min_healthy'].initial))
 
     @helpers.create_mocks(POLICY_MOCKS)
     def test_saving_writes_the_healing_state_only(self):
         self.mock_policy()
 
         res = self.client.post(policy_url(), {
-            'mode': 'replace', 'grace': 120, 'budget': 2, 'breaker_heals': 2,
-            'breaker_minutes': 10})
+            'mode': 'replace', 'grace': 120, 'budget': 2, 'min_healthy': 0,
+            'breaker_heals': 2, 'breaker_minutes': 10})
 
         self.assertNoFormErrors(res)
         self.assertRedirectsNoFollow(res, INDEX_URL)
         self.mock_healing_state_update.assert_called_once_with(
             helpers.IsHttpRequest(), 'heal-state-c1', mode='replace',
-            grace=120, budget=2, breaker_heals=2, breaker_window=600)
+            grace=120, budget=2, min_healthy=0, breaker_heals=2,
+            breaker_window=600)
 
     @helpers.create_mocks(POLICY_MOCKS)
     def test_bad_values_are_field_errors_and_save_nothing(self):
@@ -553,7 +559,8 @@ class EditHealPolicyTests(heal_helpers.TestCase):
             'mode': 'sometimes', 'grace': 20 * 60 + 1, 'budget': 101,
             'breaker_heals': 0, 'breaker_minutes': ''})
 
-        self.assertFormErrors(res, 5)
+        # min_healthy missing too.
+        self.assertFormErrors(res, 6)
         self.mock_healing_state_update.assert_not_called()
 
     @helpers.create_mocks(POLICY_MOCKS)
@@ -562,8 +569,8 @@ class EditHealPolicyTests(heal_helpers.TestCase):
         self.mock_healing_state_update.side_effect = ks_exc.ConnectFailure('x')
 
         res = self.client.post(policy_url(), {
-            'mode': 'replace', 'grace': 0, 'budget': 1, 'breaker_heals': 2,
-            'breaker_minutes': 10})
+            'mode': 'replace', 'grace': 0, 'budget': 1, 'min_healthy': 1,
+            'breaker_heals': 2, 'breaker_minutes': 10})
 
         self.assertEqual(200, res.status_code)
         self.assertContains(res, 'Unable to save the heal policy.')

@@ -217,6 +217,15 @@ def test_heals_over_budget_wait_their_turn_in_the_order_they_came():
     assert [by_name[n].queued for n in '0123'] == [1, 0, 0, 0]
 
 
+def test_a_resize_removes_the_chosen_units_then_the_highest_numbered():
+    names = ['0', '1', '2', '10']
+    assert health.removed_by_resize(names, 4) == []
+    assert health.removed_by_resize(names, 6) == []
+    assert health.removed_by_resize(names, 2) == ['2', '10']
+    assert health.removed_by_resize(names, 2, ['0']) == ['0', '10']
+    assert health.removed_by_resize(names, 2, ['1', '0']) == ['0', '1']
+
+
 def test_without_nova_the_server_resource_stands_in():
     [unit] = health.units(cluster_resources(unit_resources(0)), None,
                           all_alarms(1), all_queues())

@@ -162,6 +162,12 @@ def heal_policy_fields(policy):
                         'others wait their turn, in the order they failed '
                         '(a mass failure does not replace every unit at '
                         'the same moment).')),
+        'min_healthy': forms.IntegerField(
+            label=_('Minimum Healthy Units'), min_value=0, max_value=100,
+            initial=policy.min_healthy,
+            help_text=_('A resize that would leave fewer healthy units is '
+                        'refused. Heals never are: a heal does not lower '
+                        'the healthy count.')),
         'breaker_heals': forms.IntegerField(
             label=_('Circuit Breaker: Heals'), min_value=1, max_value=100,
             initial=policy.breaker_heals,
@@ -177,7 +183,7 @@ def heal_policy_fields(policy):
 def save_heal_policy(request, cluster_id, data):
     healing.set_heal_policy(request, cluster_id, catalog.HealPolicy(
         report_only=data['mode'] == 'report', grace=data['grace'],
-        budget=data['budget'],
+        budget=data['budget'], min_healthy=data['min_healthy'],
         breaker_heals=data['breaker_heals'],
         breaker_window=data['breaker_minutes'] * 60))
 
@@ -199,6 +205,53 @@ class EditHealPolicyForm(forms.SelfHandlingForm):
             exceptions.handle(request, _('Unable to save the heal policy.'))
             return False
         messages.success(request, _('Heal policy saved.'))
+        return True
+
+
+class ResizeClusterForm(forms.SelfHandlingForm):
+    """A fixed-size cluster's new size and, when it shrinks, which units
+    go (the highest-numbered otherwise)."""
+    size = forms.IntegerField(label=_('Units'), min_value=1, max_value=100)
+    removed = forms.MultipleChoiceField(
+        label=_('Units to Remove'), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_('When the cluster shrinks: these go first, then the '
+                    'highest-numbered.'))
+
+    def __init__(self, request, *args, **kwargs):
+        self.cluster_id = kwargs.pop('cluster_id')
+        self.unit_names = kwargs.pop('unit_names')
+        super().__init__(request, *args, **kwargs)
+        self.fields['size'].initial = len(self.unit_names)
+        self.fields['removed'].choices = [(n, n) for n in self.unit_names]
+
+    def clean(self):
+        data = super().clean()
+        size, removed = data.get('size'), data.get('removed') or []
+        if size is not None and removed and (
+                len(removed) > len(self.unit_names) - size):
+            self.add_error('removed', _(
+                'Choose at most %(count)d: the cluster shrinks by that many '
+                'units.') % {'count': max(0, len(self.unit_names) - size)})
+        return data
+
+    def handle(self, request, data):
+        try:
+            removed = healing.resize(request, self.cluster_id, data['size'],
+                                     data['removed'])
+        except healing.Refused as refusal:
+            self.api_error(str(refusal))
+            return False
+        except Exception:
+            exceptions.handle(request, _('Unable to resize the cluster.'))
+            return False
+        if removed:
+            messages.success(request, _(
+                'Resizing the cluster to %(size)d units: removing %(units)s.')
+                % {'size': data['size'], 'units': ', '.join(removed)})
+        else:
+            messages.success(request, _('Resizing the cluster to %d units.')
+                             % data['size'])
         return True
 
 
@@ -230,7 +283,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
         cloud_defaults = getattr(settings,
                                  'HEAL_DASHBOARD_PARAMETER_DEFAULTS', {})
         for name, spec in ordered_parameters(validation):
-            if name in supplied:
+            if name in supplied or name == self.template.removal_parameter:
                 continue
             kind = self.template.choices.get(name)
             choices = None

@@ -53,6 +53,21 @@ class EditHealPolicy(ModalLink):
     policy_rules = (('heal', 'heal:cluster:mode'),)
 
 
+class ResizeCluster(ModalLink):
+    """A fixed-size cluster's size, and which units go (see forms.py)."""
+    name = 'resize'
+    verbose_name = _('Resize Cluster')
+    url = 'horizon:project:heal_clusters:resize'
+    policy_rules = (('heal', 'heal:cluster:resize'),)
+
+    def allowed(self, request, cluster=None):
+        if cluster is None:
+            return True
+        template = catalog.load().find(api.heat.template_id_of(cluster))
+        return (template is not None and bool(template.removal_parameter)
+                and not cluster.stack_status.endswith('IN_PROGRESS'))
+
+
 class DeleteCluster(tables.DeleteAction):
     policy_rules = (('heal', 'heal:cluster:delete'),)
     help_text = _('Deleting a cluster deletes all its units, alarms, queues '
@@ -292,9 +307,9 @@ class ClustersTable(tables.DataTable):
         status_columns = ['status']
         row_class = UpdateClusterRow
         table_actions = (LaunchCluster, DeleteCluster)
-        row_actions = (HealCluster, EditHealPolicy, PauseSelfHealing,
-                       ResumeSelfHealing, ReportOnly, ReplaceAutomatically,
-                       ScaleOut, ScaleIn, DeleteCluster)
+        row_actions = (HealCluster, EditHealPolicy, ResizeCluster,
+                       PauseSelfHealing, ResumeSelfHealing, ReportOnly,
+                       ReplaceAutomatically, ScaleOut, ScaleIn, DeleteCluster)
 
 
 HEALTH_CLASSES = {

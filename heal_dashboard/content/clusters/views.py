@@ -164,15 +164,10 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
         return shortcuts.redirect(reverse(DETAIL_URL, args=[cluster_id]))
 
 
-class EditHealPolicyView(PolicyMixin, forms.ModalFormView):
-    form_class = cluster_forms.EditHealPolicyForm
-    template_name = 'project/heal_clusters/edit_policy.html'
-    modal_id = 'edit_heal_policy_modal'
-    submit_label = _('Save')
-    submit_url = 'horizon:project:heal_clusters:policy'
+class ClusterFormView(PolicyMixin, forms.ModalFormView):
+    """A modal form about one of the project's clusters, which its URL
+    names."""
     success_url = reverse_lazy(INDEX_URL)
-    page_title = _('Edit Heal Policy')
-    policy_rules = (('heal', 'heal:cluster:mode'),)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -181,23 +176,59 @@ class EditHealPolicyView(PolicyMixin, forms.ModalFormView):
         return context
 
     @memoized.memoized_method
-    def _healing_state(self):
+    def cluster(self):
         # The cluster must be this project's: Heat says so.
-        cluster_id = read_cluster(self.request, lambda: api.heat.cluster_get(
-            self.request, self.kwargs['cluster_id'])).id
+        return read_cluster(self.request, lambda: api.heat.cluster_get(
+            self.request, self.kwargs['cluster_id']))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(cluster_id=self.cluster().id, **self.form_inputs())
+        return kwargs
+
+    def form_inputs(self):
+        return {}
+
+
+class EditHealPolicyView(ClusterFormView):
+    form_class = cluster_forms.EditHealPolicyForm
+    template_name = 'project/heal_clusters/edit_policy.html'
+    modal_id = 'edit_heal_policy_modal'
+    submit_label = _('Save')
+    submit_url = 'horizon:project:heal_clusters:policy'
+    page_title = _('Edit Heal Policy')
+    policy_rules = (('heal', 'heal:cluster:mode'),)
+
+    def form_inputs(self):
         try:
-            return api.mistral.healing_state_get(
-                self.request, catalog.healing_state_name(cluster_id))
+            return {'healing_state': api.mistral.healing_state_get(
+                self.request, catalog.healing_state_name(self.cluster().id))}
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the heal policy.'),
                               redirect=reverse(INDEX_URL))
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.update(cluster_id=self.kwargs['cluster_id'],
-                      healing_state=self._healing_state())
-        return kwargs
+
+class ResizeClusterView(ClusterFormView):
+    form_class = cluster_forms.ResizeClusterForm
+    template_name = 'project/heal_clusters/resize.html'
+    modal_id = 'resize_cluster_modal'
+    submit_label = _('Resize')
+    submit_url = 'horizon:project:heal_clusters:resize'
+    page_title = _('Resize Cluster')
+    policy_rules = (('heal', 'heal:cluster:resize'),)
+
+    def get_success_url(self):
+        return reverse(DETAIL_URL, args=[self.kwargs['cluster_id']])
+
+    def form_inputs(self):
+        try:
+            return {'unit_names': health.unit_names(api.heat.resources_list(
+                self.request, self.cluster().id))}
+        except Exception:
+            exceptions.handle(self.request,
+                              _("Unable to retrieve the cluster's units."),
+                              redirect=reverse(INDEX_URL))
 
 
 class ClusterItemView(ClusterPageMixin, tables.DataTableView):
