@@ -111,7 +111,7 @@ cloud-tests: cloud
 # The message catalog's template, as Horizon plugins keep theirs.
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel-django.cfg --no-location \
-	  -k gettext_lazy -k gettext_noop -k pgettext_lazy:1c,2 \
+	  -k gettext_lazy -k gettext_noop -k N_ -k pgettext_lazy:1c,2 \
 	  -k ngettext_lazy:1,2 -k npgettext_lazy:1c,2,3 \
 	  --project heal-dashboard --version 0.1.0 \
 	  -o heal_dashboard/locale/django.pot heal_dashboard enabled

@@ -61,6 +61,15 @@ class ClusterTemplate:
     # The parameter a resize names the units to remove in; None: the
     # cluster is not resized by the dashboard (an autoscaling one scales).
     removal_parameter: str = None
+    # A refresh's batch size, pause and minimum in service; empty: the
+    # cluster is not refreshed by the dashboard.
+    refresh_parameters: tuple = ()
+
+    @property
+    def managed_parameters(self):
+        """Parameters the dashboard's cluster actions set, not the
+        Launch form."""
+        return {self.removal_parameter, *self.refresh_parameters} - {None}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -218,6 +227,7 @@ def load():
             heal_scope=entry.get('heal_scope', 'cluster'),
             size_order=tuple(entry.get('size_order', ())),
             removal_parameter=entry.get('removal_parameter'),
+            refresh_parameters=tuple(entry.get('refresh_parameters', ())),
         )
         for entry in manifest['templates'])
     return Catalog(

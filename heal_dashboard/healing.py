@@ -22,6 +22,7 @@ from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import health
+from heal_dashboard import words
 
 
 class Refused(Exception):
@@ -159,6 +160,48 @@ def resize(request, cluster_id, size, chosen=()):
     return removed
 
 
+# The parameters a refresh changes, by the kind of cloud resource they
+# name in the manifest's choices.
+REFRESHED_KINDS = ('image', 'flavor')
+
+
+def refreshed_parameters(template):
+    return [name for name, kind in template.choices.items()
+            if kind in REFRESHED_KINDS]
+
+
+def refresh(request, cluster_id, values, batch, pause):
+    """Replace every unit's server by one with the new `values` (image,
+    flavor), `batch` units at a time with `pause` seconds between batches,
+    keeping the heal policy's minimum healthy units in service (Heat adds
+    units for a batch when it must). Heals wait meanwhile (Heat is busy
+    with the units), and the page shows the progress from the refresh
+    recorded in the healing state. Refused while busy, for a cluster that
+    is not refreshed here, and when nothing would change."""
+    cluster = refuse_if_busy(request, cluster_id)
+    template = catalog.load().find(api.heat.template_id_of(cluster))
+    if template is None or not template.refresh_parameters:
+        raise Refused(_('Only a fixed-size cluster is refreshed here.'))
+    current = cluster.parameters or {}
+    changed = {name: value for name, value in values.items()
+               if value != current.get(name)}
+    if not changed:
+        raise Refused(_('Nothing to refresh: the units already have this '
+                        'image and flavor.'))
+    policy = catalog.heal_policy(api.mistral.healing_state_get(
+        request, catalog.healing_state_name(cluster_id)))
+    batch_name, pause_name, in_service_name = template.refresh_parameters
+    api.heat.stack_update_existing(request, cluster_id, dict(
+        changed, **{batch_name: batch, pause_name: pause,
+                    in_service_name: policy.min_healthy}))
+    api.mistral.healing_state_update(
+        request, catalog.healing_state_name(cluster_id), refresh={
+            'since': datetime.datetime.now(datetime.timezone.utc).strftime(
+                '%Y-%m-%dT%H:%M:%SZ'),
+            'changes': changed, 'by': request.user.username})
+    return changed
+
+
 def breaker_now():
     """Now as the workflow compares it with Mistral's execution times
     (UTC, to the second)."""
@@ -218,7 +261,7 @@ def scale(request, cluster_id, policy, action):
         datetime.datetime.now(datetime.timezone.utc).isoformat())
     if ignored:
         raise Refused(_('Heat would ignore %(action)s now: %(why)s.')
-                      % {'action': action, 'why': ignored})
+                      % {'action': action, 'why': words.translated(ignored)})
     api.heat.resource_signal(
         request, cluster_id, policy,
         str(_('%(action)s asked by %(user)s in the dashboard')

@@ -15,6 +15,23 @@ import re
 
 from heal_dashboard import catalog
 
+
+def N_(message):
+    """Marks a message for the catalog (make messages); the page
+    translates it where it shows it (Said)."""
+    return message
+
+
+class Said(str):
+    """Words for a person: the English text as a str (for logs and
+    tests), with the catalog's message and its values, which the page
+    translates (tables.words)."""
+
+    def __new__(cls, message, **values):
+        said = super().__new__(cls, message % values if values else message)
+        said.message, said.values = message, values
+        return said
+
 # The unit template's resources, by name.
 SERVER = 'server'
 # The cluster's healing stack's: the queue every unit's alarms post to.
@@ -376,7 +393,7 @@ def executions_by_unit_stack(executions):
     return latest
 
 
-BEING_HEALED = 'being healed or updated'
+BEING_HEALED = Said(N_('being healed or updated'))
 
 
 def judge(unit_status, server_resource, server_status, alarms, queue,
@@ -392,42 +409,46 @@ def judge(unit_status, server_resource, server_status, alarms, queue,
 
     problems = []
     if 'CHECK_FAILED' in (unit_status, server_resource_status):
-        problems.append('marked unhealthy: %s' % (
-            _get(server_resource, 'resource_status_reason') or 'no reason'))
+        problems.append(Said(N_('marked unhealthy: %(why)s'), why=(
+            _get(server_resource, 'resource_status_reason') or '-')))
     elif unit_status.endswith('FAILED'):
-        problems.append('unit is %s' % unit_status)
+        problems.append(Said(N_('unit is %(status)s'), status=unit_status))
     if server_known and server_resource and server_status is None:
-        problems.append('server is gone')
+        problems.append(Said(N_('server is gone')))
     elif server_known and server_status in SERVER_FAILED:
-        problems.append('server is %s' % server_status)
-    problems += ['alarm on %s fired' % a.kind for a in alarms
+        problems.append(Said(N_('server is %(status)s'),
+                             status=server_status))
+    problems += [Said(N_('alarm on %(kind)s fired'), kind=a.kind)
+                 for a in alarms
                  if a.state == 'alarm' and not a.healed]
     notes = []
     if execution and execution.stalled:
-        notes.append('a heal stalled (execution %s, unfinished since %s)' % (
-            execution.id, _seconds(execution.created)))
+        notes.append(Said(N_('a heal stalled (execution %(id)s, unfinished '
+                             'since %(since)s)'), id=execution.id,
+                          since=_seconds(execution.created)))
     if execution and execution.state == 'ERROR':
-        notes.append('last healing failed: %s' % (execution.error or ''))
+        notes.append(Said(N_('last healing failed: %(why)s'),
+                          why=execution.error or ''))
     if problems:
         return UNHEALTHY, problems + notes
 
-    gaps = ['no alarm for %s' % a.kind for a in alarms
+    gaps = [Said(N_('no alarm for %(kind)s'), kind=a.kind) for a in alarms
             if a.state == 'missing']
     if any(a.state == 'disabled' for a in alarms):
-        gaps.append('self-healing paused')
+        gaps.append(Said(N_('self-healing paused')))
     if queue is None:
-        gaps.append('no queue')
+        gaps.append(Said(N_('no queue')))
     elif queue.subscribed is False:
         # Unconfirmed is no gap: clouds that do not require confirmation
         # (Zaqar's require_confirmation) deliver to unconfirmed ones, and
         # Zaqar does not say which kind it is.
-        gaps.append('queue has no subscription')
+        gaps.append(Said(N_('queue has no subscription')))
     if gaps:
         return UNPROTECTED, gaps + notes
 
     if any(a.state == 'unknown' for a in alarms) or (
             queue.subscribed is None):
-        return UNKNOWN, ['some services could not be asked'] + notes
+        return UNKNOWN, [Said(N_('some services could not be asked'))] + notes
     return HEALTHY, notes
 
 
@@ -453,9 +474,9 @@ def grace_left(server_resource, grace, now):
 
 def _grace_reason(health, seconds):
     if health == UNHEALTHY:
-        return 'in grace: healed when it ends, if the failure still ' \
-            'stands (%d s left)' % seconds
-    return 'in grace (%d s left)' % seconds
+        return Said(N_('in grace: healed when it ends, if the failure '
+                       'still stands (%(seconds)d s left)'), seconds=seconds)
+    return Said(N_('in grace (%(seconds)d s left)'), seconds=seconds)
 
 
 def queue_places(turns, budget):
@@ -517,8 +538,9 @@ def units(resources, servers=None, alarms=None, queues=None,
         place = places.get(stack_id)
         if place is not None:
             health, reasons = HEALING, [
-                'queued for a heal (%d in line)' % place if place else
-                'being healed'] + [r for r in reasons if r != BEING_HEALED]
+                Said(N_('queued for a heal (%(place)d in line)'), place=place)
+                if place else Said(N_('being healed'))] + [
+                r for r in reasons if r != BEING_HEALED]
         in_grace = grace_left(server_resource, grace, now) \
             if health != HEALING else 0
         if in_grace:
@@ -545,6 +567,15 @@ def _unit_order(name):
 def unit_names(resources):
     """The cluster's units' names, in unit order."""
     return sorted(group_unit_resources(resources), key=_unit_order)
+
+
+def refresh_progress(resources, since):
+    """(units whose server was made since the refresh began, all units):
+    a refresh replaces each unit's server."""
+    units = group_unit_resources(resources).values()
+    done = sum(1 for _unit, parts in units if SERVER in parts and _seconds(
+        _get(parts[SERVER], 'creation_time')) >= _seconds(since))
+    return done, len(units)
 
 
 def removed_by_resize(names, size, chosen=()):
@@ -807,24 +838,27 @@ def signal_ignored(scaling_state, policy_name, now):
     policy = next((p for p in scaling_state.policies
                    if p.name == policy_name), None)
     if policy is None:
-        return 'the cluster has no scaling policy %s' % policy_name
+        return Said(N_('the cluster has no scaling policy %(policy)s'),
+                    policy=policy_name)
     if not scaling_state.group_status.endswith('COMPLETE'):
-        return 'its group is busy (%s)' % (scaling_state.group_status
-                                           or 'not created')
+        return Said(N_('its group is busy (%(status)s)'),
+                    status=scaling_state.group_status or '-')
     minimum = _int_or_none(scaling_state.minimum)
     maximum = _int_or_none(scaling_state.maximum)
     if policy.adjustment and policy.adjustment > 0 and maximum is not None \
             and scaling_state.current >= maximum:
-        return 'it has its maximum of %d units' % maximum
+        return Said(N_('it has its maximum of %(units)d units'),
+                    units=maximum)
     if policy.adjustment and policy.adjustment < 0 and minimum is not None \
             and scaling_state.current <= minimum:
-        return 'it has its minimum of %d units' % minimum
+        return Said(N_('it has its minimum of %(units)d units'),
+                    units=minimum)
     if scaling_state.in_progress:
-        return 'a scaling is in progress'
+        return Said(N_('a scaling is in progress'))
     if scaling_state.cooldown_end and _seconds(now) < \
             scaling_state.cooldown_end:
-        return 'it is in its cooldown until %s UTC' % (
-            scaling_state.cooldown_end.replace('T', ' '))
+        return Said(N_('it is in its cooldown until %(end)s UTC'),
+                    end=scaling_state.cooldown_end.replace('T', ' '))
     return None
 
 
@@ -841,8 +875,8 @@ def _alarm_change(change, kinds):
         state = json.loads(detail).get('state', detail)
     except (ValueError, AttributeError):
         state = detail
-    return 'alarm on %s: %s' % (kinds.get(change.get('alarm_id'), '?'),
-                                state)
+    return Said(N_('alarm on %(kind)s: %(state)s'),
+                kind=kinds.get(change.get('alarm_id'), '?'), state=state)
 
 
 def _message(message, now):
@@ -850,9 +884,10 @@ def _message(message, now):
     if not isinstance(body, dict):
         body = {}
     at = now - datetime.timedelta(seconds=message.get('age') or 0)
-    return (at.isoformat(), 'queued: alarm %s went to %s (%s)' % (
-        body.get('alarm_name', '?'), body.get('current', '?'),
-        body.get('reason', '')))
+    return (at.isoformat(), Said(
+        N_('queued: alarm %(alarm)s went to %(state)s (%(why)s)'),
+        alarm=body.get('alarm_name', '?'), state=body.get('current', '?'),
+        why=body.get('reason', '')))
 
 
 def timeline(unit_parts, alarm_changes, messages, executions, events, now):
@@ -878,33 +913,42 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
         entries.append(TimelineEntry(_seconds(at), 'Zaqar', what))
     for execution in executions or ():
         state = execution_state(execution)
-        action = 'heal' if state.heal else 'mark unhealthy'
+        by = state.requested_by or '?'
         entries.append(TimelineEntry(
-            _seconds(state.created), 'Mistral', '%s started by %s' % (
-                action, state.requested_by or '?')))
+            _seconds(state.created), 'Mistral',
+            Said(N_('heal started by %(by)s'), by=by) if state.heal else
+            Said(N_('mark unhealthy started by %(by)s'), by=by)))
         if state.state in ('SUCCESS', 'ERROR', 'CANCELLED'):
             entries.append(TimelineEntry(
-                _seconds(state.updated), 'Mistral', '%s %s%s' % (
-                    action, state.state,
-                    ': %s' % state.error if state.error else '')))
+                _seconds(state.updated), 'Mistral', _ended(state)))
     for event in events or ():
         entries.append(TimelineEntry(
             _seconds(_get(event, 'event_time')), 'Heat', _heat_event(event)))
     return sorted(entries, key=lambda entry: entry.at)
 
 
+def _ended(state):
+    if state.error:
+        return Said(N_('heal %(state)s: %(why)s') if state.heal else
+                    N_('mark unhealthy %(state)s: %(why)s'),
+                    state=state.state, why=state.error)
+    return Said(N_('heal %(state)s') if state.heal else
+                N_('mark unhealthy %(state)s'), state=state.state)
+
+
 # A heal's change to the load balancer, in words: Heat adds the new
 # server's member, then removes the old one.
 MEMBER_EVENTS = {
-    'CREATE_COMPLETE': 'pool member %s added',
-    'DELETE_COMPLETE': 'pool member %s removed',
+    'CREATE_COMPLETE': N_('pool member %(member)s added'),
+    'DELETE_COMPLETE': N_('pool member %(member)s removed'),
 }
 
 
 def _heat_event(event):
     status = _get(event, 'resource_status')
     if _get(event, 'resource_name') == MEMBER and status in MEMBER_EVENTS:
-        return MEMBER_EVENTS[status] % _get(event, 'physical_resource_id')
+        return Said(MEMBER_EVENTS[status],
+                    member=_get(event, 'physical_resource_id'))
     return '%s %s: %s' % (_get(event, 'resource_name'), status,
                           _get(event, 'resource_status_reason') or '')
 

@@ -182,6 +182,27 @@ def wait_until_replaced(request, cluster_id, unit, old_server, timeout=60):
                     what='unit %s to be replaced' % unit)
 
 
+def update_window(request, stack_id):
+    """When Heat's last update of a unit's stack began and ended."""
+    events = [e for e in api.heat.heatclient(request).events.list(
+        stack_id, sort_dir='asc') if e.physical_resource_id == stack_id]
+    began = [e.event_time for e in events
+             if e.resource_status == 'UPDATE_IN_PROGRESS']
+    ended = [e.event_time for e in events
+             if e.resource_status == 'UPDATE_COMPLETE']
+    return began[-1], ended[-1]
+
+
+def updated_one_at_a_time(request, stack_ids):
+    """Each unit stack's last update ended before the next one began (by
+    Heat's events, to the second)."""
+    windows = sorted(update_window(request, stack_id)
+                     for stack_id in stack_ids)
+    for (_began, ended), (next_began, _ended) in zip(
+            windows, windows[1:], strict=False):
+        assert ended <= next_began, windows
+
+
 @pytest.fixture(scope='module')
 def real_cluster():
     """Three real servers (Nova's fake driver) in a real Octavia pool, as

@@ -10,6 +10,7 @@ from keystoneauth1 import exceptions as ks_exc
 from novaclient import client as nova_client
 from openstack_dashboard.api import base
 
+from devcloud import compute
 from devcloud import inject
 from devcloud import layout
 from devcloud import services
@@ -24,6 +25,7 @@ from tests.integration.conftest import available
 from tests.integration.conftest import launched_cluster
 from tests.integration.conftest import settled
 from tests.integration.conftest import unit_servers
+from tests.integration.conftest import updated_one_at_a_time
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
@@ -178,6 +180,17 @@ def test_a_create_over_quota_says_why_on_the_page(demo_request):
             api.heat.stack_delete(demo_request, stack.id)
 
 
+def wait_until_every_unit_healthy(request, cluster_id):
+    """Healthy: the server active, every alarm watching, the queue
+    subscribed; and each unit's server in the pool."""
+    def all_healthy():
+        units = cluster_state.fetch(request, cluster_id).units
+        return units if all(
+            u.health == health.HEALTHY and u.member.provisioning == 'ACTIVE'
+            for u in units) else None
+    return wait_for(all_healthy, 60, what='every unit healthy')
+
+
 @pytest.fixture
 def real_cluster_of_3(demo_request):
     if not services.has_compute():
@@ -206,11 +219,45 @@ def test_a_resize_3_5_2_keeps_every_unit_protected(real_cluster_of_3):
         print('resized to %d in %.1f s' % (size, time.monotonic() - began))
         assert not state.problems, state.problems
 
-        # Healthy: the server active, every alarm watching, the queue
-        # subscribed; and each unit's server in the pool.
-        def all_healthy():
-            units = cluster_state.fetch(request, cluster.id).units
-            return units if all(
-                u.health == health.HEALTHY and u.member.provisioning ==
-                'ACTIVE' for u in units) else None
-        wait_for(all_healthy, 60, what='every unit healthy')
+        wait_until_every_unit_healthy(request, cluster.id)
+
+
+def test_a_refresh_replaces_every_server_one_batch_at_a_time(
+        real_cluster_of_3):
+    """Refresh Cluster to another flavor, batch 1: every unit gets a new
+    server of that flavor, one unit after another, and stays healthy and
+    protected; the Overview's progress counts them."""
+    request, cluster = real_cluster_of_3
+    admin = nova_client.Client('2.1', session=layout.session_for(
+        layout.ADMIN))
+    flavor = admin.flavors.create(
+        'heal.refresh-%s' % uuid.uuid4().hex[:6], compute.FLAVOR['ram'],
+        compute.FLAVOR['vcpus'], compute.FLAVOR['disk'])
+    try:
+        before = unit_servers(request, cluster.id)
+        began = time.monotonic()
+        assert healing.refresh(request, cluster.id, {
+            'image': compute.IMAGE, 'flavor': flavor.name}, 1, 0) == {
+            'flavor': flavor.name}
+
+        def refreshed():
+            state = cluster_state.fetch(request, cluster.id)
+            return state if state.cluster.stack_status == \
+                'UPDATE_COMPLETE' else None
+        state = wait_for(refreshed, 240, what='the refresh')
+        print('refreshed 3 units, batch 1, in %.1f s'
+              % (time.monotonic() - began))
+        after = unit_servers(request, cluster.id)
+        assert not set(after.values()) & set(before.values())
+        demo_nova = nova_client.Client('2.1', session=layout.session_for(
+            layout.DEMO))
+        assert {demo_nova.servers.get(s).flavor['id']
+                for s in after.values()} == {flavor.id}
+        updated_one_at_a_time(request, [u.stack_id for u in state.units])
+        recorded = api.mistral.healing_state_get(
+            request, catalog.healing_state_name(cluster.id))['refresh']
+        assert health.refresh_progress(api.heat.resources_list(
+            request, cluster.id), recorded['since']) == (3, 3)
+        wait_until_every_unit_healthy(request, cluster.id)
+    finally:
+        admin.flavors.delete(flavor.id)

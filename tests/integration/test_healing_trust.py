@@ -23,6 +23,7 @@ from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
 from tests.integration.conftest import unit_servers
+from tests.integration.conftest import updated_one_at_a_time
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
@@ -420,17 +421,6 @@ def test_a_failure_in_grace_is_healed_when_it_ends_only_if_it_stands(
         api.mistral.healing_state_update(request, state, grace=None)
 
 
-def update_window(request, stack_id):
-    """When Heat's last update of the unit's stack began and ended."""
-    events = [e for e in api.heat.heatclient(request).events.list(
-        stack_id, sort_dir='asc') if e.physical_resource_id == stack_id]
-    began = [e.event_time for e in events
-             if e.resource_status == 'UPDATE_IN_PROGRESS']
-    ended = [e.event_time for e in events
-             if e.resource_status == 'UPDATE_COMPLETE']
-    return began[-1], ended[-1]
-
-
 def test_over_budget_heals_wait_their_turn_one_at_a_time(real_cluster):
     """A heal budget of 1: three units' servers put in error at once are
     replaced one after another, never two at once; the page shows the
@@ -457,11 +447,7 @@ def test_over_budget_heals_wait_their_turn_one_at_a_time(real_cluster):
                                 timeout=180)
         quiet(request, cluster.id)
 
-        windows = sorted(update_window(request, stack_id)
-                         for stack_id in stacks.values())
-        for (_began, ended), (next_began, _ended) in zip(
-                windows, windows[1:], strict=False):
-            assert ended <= next_began, windows
+        updated_one_at_a_time(request, stacks.values())
         assert api.mistral.heal_turns(
             request, catalog.turns_name(cluster.id)) == []
     finally:

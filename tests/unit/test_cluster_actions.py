@@ -1,9 +1,11 @@
 """Cluster-wide actions: Heal Cluster, Pause / Resume Self-Healing, Scale,
-Resize."""
+Resize, Refresh."""
 
 from unittest import mock
 
 from django.urls import reverse
+from openstack_dashboard import api as os_api
+from openstack_dashboard.dashboards.project.images import utils as image_utils
 from openstack_dashboard.test import helpers
 
 from heal_dashboard import api
@@ -268,3 +270,93 @@ class ResizeClusterTests(heal_helpers.TestCase):
         res = self.resize(2)
         self.assertContains(res, 'The cluster is busy')
         self.mock_stack_update_existing.assert_not_called()
+
+
+REFRESH_MOCKS = {
+    api.heat: ['stack_get', 'stack_update_existing', 'resources_list'],
+    api.mistral: ['healing_state_get', 'healing_state_update'],
+    image_utils: ['get_available_images'],
+    os_api.nova: ['flavor_list'],
+}
+
+
+def refresh_url(cluster_id='c1'):
+    return reverse('horizon:project:heal_clusters:refresh',
+                   args=[cluster_id])
+
+
+class RefreshClusterTests(heal_helpers.TestCase):
+
+    def mock_refreshable(self, min_healthy=1):
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', parameters={'image': 'cirros', 'flavor': 'tiny-id'})
+        self.mock_get_available_images.return_value = self.images.list()
+        self.mock_flavor_list.return_value = self.flavors.list()
+        self.mock_healing_state_get.return_value = {
+            'min_healthy': min_healthy}
+        self.new_flavor = self.flavors.first().id
+
+    def refresh(self, **data):
+        return self.client.post(refresh_url(), dict({
+            'param_image': 'cirros', 'param_flavor': self.new_flavor,
+            'batch': 1, 'pause': 5}, **data))
+
+    @helpers.create_mocks(REFRESH_MOCKS)
+    def test_the_form_offers_the_clusters_own_image_and_the_clouds(self):
+        self.mock_refreshable()
+        form = self.client.get(refresh_url()).context['form']
+        self.assertEqual(['param_image', 'param_flavor', 'batch', 'pause'],
+                         list(form.fields))
+        # Launched by name, not offered by Glance under it: kept first.
+        self.assertEqual(('cirros', 'cirros'),
+                         tuple(form.fields['param_image'].choices[0]))
+        self.assertEqual('cirros', form.fields['param_image'].initial)
+
+    @helpers.create_mocks(REFRESH_MOCKS)
+    def test_a_new_flavor_updates_the_units_in_batches_keeping_the_minimum(
+            self):
+        self.mock_refreshable(min_healthy=2)
+        res = self.refresh()
+        self.assertNoFormErrors(res)
+        self.assertRedirectsNoFollow(res, reverse(
+            'horizon:project:heal_clusters:detail', args=['c1']))
+        # Only what changed, with the rolling update's settings.
+        self.mock_stack_update_existing.assert_called_once_with(
+            helpers.IsHttpRequest(), 'c1', {
+                'flavor': self.new_flavor, 'refresh_batch': 1,
+                'refresh_pause': 5, 'refresh_min_in_service': 2})
+        self.mock_healing_state_update.assert_called_once_with(
+            helpers.IsHttpRequest(), 'heal-state-c1', refresh={
+                'since': mock.ANY, 'by': 'test_user',
+                'changes': {'flavor': self.new_flavor}})
+
+    @helpers.create_mocks(REFRESH_MOCKS)
+    def test_nothing_to_change_is_refused(self):
+        self.mock_refreshable()
+        res = self.refresh(param_flavor='tiny-id')
+        self.assertContains(res, 'Nothing to refresh')
+        self.mock_stack_update_existing.assert_not_called()
+
+    @helpers.create_mocks({api.heat: ['stack_get', 'resources_list'],
+                           api.mistral: ['healing_state_get']})
+    def test_the_overview_shows_how_far_the_refresh_has_come(self):
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', status='UPDATE_IN_PROGRESS')
+        # Unit 1's server is new since the refresh began, the others not.
+        unit1 = test_data.unit_resources(1)
+        for part in unit1:
+            if part['resource_name'] == 'server':
+                part['creation_time'] = '2026-12-02T10:05:00Z'
+        self.mock_resources_list.return_value = test_data.cluster_resources(
+            test_data.unit_resources(0), unit1, test_data.unit_resources(2))
+        self.mock_healing_state_get.return_value = {'refresh': {
+            'since': '2026-12-02T10:00:00Z', 'by': 'alice',
+            'changes': {'flavor': 'm1.<b>big</b>'}}}
+
+        res = self.client.get(reverse('horizon:project:heal_clusters:detail',
+                                      args=['c1']))
+
+        self.assertContains(res, 'by alice at 2026-12-02T10:00:00Z: flavor '
+                                 'm1.&lt;b&gt;big&lt;/b&gt;')
+        self.assertContains(res, '1 of 3 units have a new server; in '
+                                 'progress: heals wait until it ends')

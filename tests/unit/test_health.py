@@ -226,6 +226,13 @@ def test_a_resize_removes_the_chosen_units_then_the_highest_numbered():
     assert health.removed_by_resize(names, 2, ['1', '0']) == ['0', '1']
 
 
+def test_a_refresh_has_come_as_far_as_the_servers_made_since_it_began():
+    resources = cluster_resources(*[unit_resources(i) for i in range(3)])
+    assert health.refresh_progress(resources, BUILT) == (3, 3)
+    assert health.refresh_progress(resources, '2026-11-25T10:00:01Z') == (
+        0, 3)
+
+
 def test_without_nova_the_server_resource_stands_in():
     [unit] = health.units(cluster_resources(unit_resources(0)), None,
                           all_alarms(1), all_queues())

@@ -255,6 +255,51 @@ class ResizeClusterForm(forms.SelfHandlingForm):
         return True
 
 
+REFRESH_LABELS = {'image': _('Image'), 'flavor': _('Flavor')}
+
+
+class RefreshClusterForm(forms.SelfHandlingForm):
+    """A new image or flavor for every unit, replaced in batches."""
+    batch = forms.IntegerField(
+        label=_('Batch Size'), min_value=1, max_value=100, initial=1,
+        help_text=_('Units replaced at a time.'))
+    pause = forms.IntegerField(
+        label=_('Pause (seconds)'), min_value=0, max_value=3600, initial=0,
+        help_text=_('Wait between batches.'))
+
+    def __init__(self, request, *args, **kwargs):
+        self.cluster_id = kwargs.pop('cluster_id')
+        template = kwargs.pop('template')
+        current = kwargs.pop('parameters')
+        super().__init__(request, *args, **kwargs)
+        self.refreshed = healing.refreshed_parameters(template)
+        for name in self.refreshed:
+            kind = template.choices[name]
+            choices = cloud_choices(request, kind, optional=False)
+            # The cluster's own value, as it was given (a name, say).
+            if current.get(name) not in dict(choices):
+                choices = [(current.get(name), current.get(name))] + choices
+            self.fields[PARAM_PREFIX + name] = forms.ChoiceField(
+                label=REFRESH_LABELS[kind], choices=choices,
+                initial=current.get(name))
+        self.order_fields([PARAM_PREFIX + name for name in self.refreshed])
+
+    def handle(self, request, data):
+        values = {name: data[PARAM_PREFIX + name] for name in self.refreshed}
+        try:
+            changed = healing.refresh(request, self.cluster_id, values,
+                                      data['batch'], data['pause'])
+        except healing.Refused as refusal:
+            self.api_error(str(refusal))
+            return False
+        except Exception:
+            exceptions.handle(request, _('Unable to refresh the cluster.'))
+            return False
+        messages.success(request, _('Refreshing the cluster (%s).') % (
+            ', '.join('%s: %s' % item for item in sorted(changed.items()))))
+        return True
+
+
 class LaunchClusterForm(forms.SelfHandlingForm):
     name = forms.RegexField(
         max_length=255, label=_('Cluster Name'),
@@ -283,7 +328,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
         cloud_defaults = getattr(settings,
                                  'HEAL_DASHBOARD_PARAMETER_DEFAULTS', {})
         for name, spec in ordered_parameters(validation):
-            if name in supplied or name == self.template.removal_parameter:
+            if name in supplied or name in self.template.managed_parameters:
                 continue
             kind = self.template.choices.get(name)
             choices = None

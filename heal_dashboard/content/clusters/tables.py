@@ -21,6 +21,7 @@ from heal_dashboard import catalog
 from heal_dashboard import exceptions as heal_exceptions
 from heal_dashboard import healing
 from heal_dashboard import health
+from heal_dashboard import words
 
 # Heat's stack states: the table polls a row while its state is undecided.
 STACK_STATUS_CHOICES = tuple(
@@ -64,8 +65,24 @@ class ResizeCluster(ModalLink):
         if cluster is None:
             return True
         template = catalog.load().find(api.heat.template_id_of(cluster))
-        return (template is not None and bool(template.removal_parameter)
+        return (template is not None and self.offered_for(template)
                 and not cluster.stack_status.endswith('IN_PROGRESS'))
+
+    @staticmethod
+    def offered_for(template):
+        return bool(template.removal_parameter)
+
+
+class RefreshCluster(ResizeCluster):
+    """A new image or flavor for every unit, in batches (see forms.py)."""
+    name = 'refresh'
+    verbose_name = _('Refresh Cluster')
+    url = 'horizon:project:heal_clusters:refresh'
+    policy_rules = (('heal', 'heal:cluster:refresh'),)
+
+    @staticmethod
+    def offered_for(template):
+        return bool(template.refresh_parameters)
 
 
 class DeleteCluster(tables.DeleteAction):
@@ -308,8 +325,9 @@ class ClustersTable(tables.DataTable):
         row_class = UpdateClusterRow
         table_actions = (LaunchCluster, DeleteCluster)
         row_actions = (HealCluster, EditHealPolicy, ResizeCluster,
-                       PauseSelfHealing, ResumeSelfHealing, ReportOnly,
-                       ReplaceAutomatically, ScaleOut, ScaleIn, DeleteCluster)
+                       RefreshCluster, PauseSelfHealing, ResumeSelfHealing,
+                       ReportOnly, ReplaceAutomatically, ScaleOut, ScaleIn,
+                       DeleteCluster)
 
 
 HEALTH_CLASSES = {
@@ -331,7 +349,8 @@ HEALTH_LABELS = {
 def health_badge(unit):
     badge = format_html(
         '<span class="label {} heal-health" title="{}">{}</span>',
-        HEALTH_CLASSES[unit.health], '; '.join(unit.reasons),
+        HEALTH_CLASSES[unit.health],
+        '; '.join(words.translated(reason) for reason in unit.reasons),
         HEALTH_LABELS[unit.health])
     if unit.queued:
         return format_html('{}<br><small class="heal-queued">{}</small>',
@@ -766,10 +785,15 @@ class ScalingActivityTable(tables.DataTable):
         verbose_name = _('Scaling Activity')
 
 
+def what_happened(entry):
+    return words.translated(entry.what)
+
+
 class TimelineTable(tables.DataTable):
     at = tables.Column('at', verbose_name=_('Time (UTC)'))
     source = tables.Column('source', verbose_name=_('Service'))
-    what = tables.WrappingColumn('what', verbose_name=_('What happened'))
+    what = tables.WrappingColumn(what_happened,
+                                 verbose_name=_('What happened'))
 
     def get_object_id(self, entry):
         return '%s-%s-%s' % (entry.at, entry.source, hash(entry.what))

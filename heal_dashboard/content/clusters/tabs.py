@@ -10,6 +10,7 @@ from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import health
+from heal_dashboard import words
 from heal_dashboard.content.clusters import tables as cluster_tables
 
 # Parameters Heat adds to every stack: not the user's choices.
@@ -57,8 +58,8 @@ class OverviewTab(tabs.Tab):
             'scaling': scaling,
             # Heat records nothing for a signal it ignores: say so first.
             'scaling_policies': [
-                {'policy': policy, 'ignored': health.signal_ignored(
-                    scaling, policy.name, now)}
+                {'policy': policy, 'ignored': words.translated(
+                    health.signal_ignored(scaling, policy.name, now))}
                 for policy in (scaling.policies if scaling else ())],
             'launch_size': (getattr(cluster, 'parameters', None) or {}).get(
                 template.size_parameter) if template else None,
@@ -67,7 +68,24 @@ class OverviewTab(tabs.Tab):
             'policy': (catalog.heal_policy(healing_state)
                        if healing_state is not None else None),
             'failure': self._failure(cluster),
+            'refresh': self._refresh(cluster, healing_state),
         }
+
+    def _refresh(self, cluster, healing_state):
+        """The last refresh (Refresh Cluster) and how far it has come:
+        one call, only when there was one."""
+        refresh = (healing_state or {}).get('refresh')
+        if not refresh:
+            return None
+        try:
+            done, total = health.refresh_progress(api.heat.resources_list(
+                self.request, cluster.id), refresh.get('since'))
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the cluster\'s units.'))
+            done = total = None
+        return dict(refresh, done=done, total=total, changes=sorted(
+            (refresh.get('changes') or {}).items()))
 
     def _failure(self, cluster):
         """Why the cluster failed, from Heat's first failure event; None

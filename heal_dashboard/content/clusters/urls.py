@@ -14,6 +14,8 @@ urlpatterns = [
             views.EditHealPolicyView.as_view(), name='policy'),
     re_path(r'^(?P<cluster_id>[^/]+)/resize/$',
             views.ResizeClusterView.as_view(), name='resize'),
+    re_path(r'^(?P<cluster_id>[^/]+)/refresh/$',
+            views.RefreshClusterView.as_view(), name='refresh'),
     re_path(r'^(?P<cluster_id>[^/]+)/executions/(?P<execution_id>[^/]+)/$',
             views.ExecutionView.as_view(), name='execution'),
     re_path(r'^(?P<cluster_id>[^/]+)/units/(?P<unit>[^/]+)/$',

@@ -231,6 +231,29 @@ class ResizeClusterView(ClusterFormView):
                               redirect=reverse(INDEX_URL))
 
 
+class RefreshClusterView(ClusterFormView):
+    form_class = cluster_forms.RefreshClusterForm
+    template_name = 'project/heal_clusters/refresh.html'
+    modal_id = 'refresh_cluster_modal'
+    submit_label = _('Refresh')
+    submit_url = 'horizon:project:heal_clusters:refresh'
+    page_title = _('Refresh Cluster')
+    policy_rules = (('heal', 'heal:cluster:refresh'),)
+
+    def get_success_url(self):
+        return reverse(DETAIL_URL, args=[self.kwargs['cluster_id']])
+
+    def form_inputs(self):
+        cluster = self.cluster()
+        template = catalog.load().find(api.heat.template_id_of(cluster))
+        if template is None or not template.refresh_parameters:
+            exceptions.handle(self.request,
+                              _('Only a fixed-size cluster is refreshed '
+                                'here.'), redirect=reverse(INDEX_URL))
+        return {'template': template,
+                'parameters': cluster.parameters or {}}
+
+
 class ClusterItemView(ClusterPageMixin, tables.DataTableView):
     """A page about one thing of a cluster (fetched by `fetch`, which
     returns None when the cluster has no such thing: 404), with a link
