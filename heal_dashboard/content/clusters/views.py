@@ -209,7 +209,14 @@ class EditHealPolicyView(ClusterFormView):
                               redirect=reverse(INDEX_URL))
 
 
-class ResizeClusterView(ClusterFormView):
+class ClusterChangeView(ClusterFormView):
+    """A form that changes the cluster: its page follows, to watch it."""
+
+    def get_success_url(self):
+        return reverse(DETAIL_URL, args=[self.kwargs['cluster_id']])
+
+
+class ResizeClusterView(ClusterChangeView):
     form_class = cluster_forms.ResizeClusterForm
     template_name = 'project/heal_clusters/resize.html'
     modal_id = 'resize_cluster_modal'
@@ -217,9 +224,6 @@ class ResizeClusterView(ClusterFormView):
     submit_url = 'horizon:project:heal_clusters:resize'
     page_title = _('Resize Cluster')
     policy_rules = (('heal', 'heal:cluster:resize'),)
-
-    def get_success_url(self):
-        return reverse(DETAIL_URL, args=[self.kwargs['cluster_id']])
 
     def form_inputs(self):
         try:
@@ -231,7 +235,7 @@ class ResizeClusterView(ClusterFormView):
                               redirect=reverse(INDEX_URL))
 
 
-class RefreshClusterView(ClusterFormView):
+class RefreshClusterView(ClusterChangeView):
     form_class = cluster_forms.RefreshClusterForm
     template_name = 'project/heal_clusters/refresh.html'
     modal_id = 'refresh_cluster_modal'
@@ -239,9 +243,6 @@ class RefreshClusterView(ClusterFormView):
     submit_url = 'horizon:project:heal_clusters:refresh'
     page_title = _('Refresh Cluster')
     policy_rules = (('heal', 'heal:cluster:refresh'),)
-
-    def get_success_url(self):
-        return reverse(DETAIL_URL, args=[self.kwargs['cluster_id']])
 
     def form_inputs(self):
         cluster = self.cluster()
