@@ -25,7 +25,7 @@ from tests.integration.conftest import available
 from tests.integration.conftest import launched_cluster
 from tests.integration.conftest import settled
 from tests.integration.conftest import unit_servers
-from tests.integration.conftest import updated_one_at_a_time
+from tests.integration.conftest import replaced_one_at_a_time
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
@@ -253,7 +253,7 @@ def test_a_refresh_replaces_every_server_one_batch_at_a_time(
             layout.DEMO))
         assert {demo_nova.servers.get(s).flavor['id']
                 for s in after.values()} == {flavor.id}
-        updated_one_at_a_time(request, [u.stack_id for u in state.units])
+        replaced_one_at_a_time(request, [u.stack_id for u in state.units])
         recorded = api.mistral.healing_state_get(
             request, catalog.healing_state_name(cluster.id))['refresh']
         assert health.refresh_progress(api.heat.resources_list(

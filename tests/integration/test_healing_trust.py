@@ -23,7 +23,7 @@ from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
 from tests.integration.conftest import unit_servers
-from tests.integration.conftest import updated_one_at_a_time
+from tests.integration.conftest import replaced_one_at_a_time
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
@@ -447,7 +447,7 @@ def test_over_budget_heals_wait_their_turn_one_at_a_time(real_cluster):
                                 timeout=180)
         quiet(request, cluster.id)
 
-        updated_one_at_a_time(request, stacks.values())
+        replaced_one_at_a_time(request, stacks.values())
         assert api.mistral.heal_turns(
             request, catalog.turns_name(cluster.id)) == []
     finally:
