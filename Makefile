@@ -106,7 +106,7 @@ lint: $(STAMP)
 
 # Against the real local cloud: started for the run unless already up.
 cloud-tests: cloud
-	$(DEVCLOUD) with -- $(PY) -m pytest tests/integration tests/browser
+	$(DEVCLOUD) with -- $(PY) -m pytest --durations=25 tests/integration tests/browser
 
 # The message catalog's template, as Horizon plugins keep theirs.
 messages: $(STAMP)
