@@ -43,6 +43,10 @@ class ClusterState:
     cluster: object
     units: list     # None when not asked for
     problems: dict  # service type: what went wrong
+    # An autoscaling cluster's size, bounds and scaling alarms, from what
+    # the units were read with (no policies, signals or cooldown: the
+    # Overview asks for those).
+    scaling: object = None
 
 
 def _executor(workers):
@@ -141,7 +145,12 @@ def fetch(request, cluster_id, with_units=True):
             executions=executions.result() or [], cluster_id=cluster_id,
             members=members, grace=policy.grace, turns=turns.result(),
             budget=policy.budget)
-    return ClusterState(cluster=cluster, units=units, problems=problems)
+        scaling = (health.scaling(resources, cluster.parameters or {},
+                                  alarms.result())
+                   if api.heat.template_id_of(cluster) == 'autoscaling'
+                   else None)
+    return ClusterState(cluster=cluster, units=units, problems=problems,
+                        scaling=scaling)
 
 
 # A cluster's Octavia pool is made with it and kept for its life: once a

@@ -11,25 +11,16 @@ import uuid
 from mistralclient.api import client as mistral_client
 from novaclient import client as nova_client
 
-from devcloud import inject
 from devcloud import layout
 from devcloud import services
 from heal_dashboard import catalog
+from tests.browser.conftest import CLUSTERS_URL
+from tests.browser.conftest import delete_cluster
+from tests.browser.conftest import launch_from_form
 from tests.browser.conftest import log_in
+from tests.browser.conftest import open_units_tab
 from tests.browser.conftest import screenshot
-
-CLUSTERS_URL = layout.DASHBOARD_URL + 'project/heal_clusters/'
-
-
-def delete_cluster(name):
-    heat, _session = inject.heat_for(layout.DEMO)
-    for stack in heat.stacks.list(filters={'name': name}):
-        heat.stacks.delete(stack.id)
-
-
-def wait_for_modal(page):
-    """Until Horizon's loading spinner has given way to the modal."""
-    page.wait_for_selector('.modal.loading', state='detached')
+from tests.browser.conftest import wait_until_created
 
 
 def watch_a_heal_unreloaded(page, name):
@@ -98,50 +89,24 @@ def test_demo_user_launches_and_watches_a_cluster(page):
         # The panel group and panel are in the Project dashboard's menu.
         page.goto(layout.DASHBOARD_URL + 'project/')
         assert page.locator('text=Self-Healing').count() >= 1
-        page.goto(CLUSTERS_URL)
-        page.click('#clusters__action_launch')
-        page.wait_for_selector('.heal-template[data-template="fixed"]')
-        wait_for_modal(page)
-        screenshot(page, 'select-template')
-        page.click('.heal-template[data-template="fixed"] '
-                   '.heal-launch-template')
-
-        page.wait_for_selector('#id_name')
-        wait_for_modal(page)
-        page.fill('#id_name', name)
-        page.fill('#id_param_cluster_size', '2')
-        page.fill('#id_param_alarm_cache_seconds', '0')
-        page.fill('#id_grace', str(GRACE))
-        screenshot(page, 'launch-form')
-        page.click('.modal-footer input[type=submit], '
-                   '.modal-footer button[type=submit]')
-
+        cluster_id = launch_from_form(page, 'fixed', name, {
+            'id_param_cluster_size': 2, 'id_param_alarm_cache_seconds': 0,
+            'id_grace': GRACE})
         # Success opens the cluster's page; it settles within a minute.
-        page.wait_for_url('**/project/heal_clusters/*/')
-        deadline = time.monotonic() + 90
-        status = ''
-        while time.monotonic() < deadline:
-            status = page.inner_text('.heal-cluster-status')
-            if not status.endswith('IN_PROGRESS'):
-                break
-            time.sleep(2)
-            page.reload()
+        status = wait_until_created(page)
         assert status == 'CREATE_COMPLETE'
         assert name in page.inner_text('.detail-title')
         screenshot(page, 'cluster-overview')
 
         # The Units tab loads on demand, and stays live.
-        page.click('a[data-target="#cluster_details__units"]')
-        page.wait_for_selector('.heal-units[data-heal-watched="true"]')
-        rows = page.locator('#units tbody tr')
+        rows = open_units_tab(page)
         assert rows.count() == 2
         assert 'Healthy' in rows.nth(0).inner_text()
         assert 'subscribed' in rows.nth(1).inner_text()
         screenshot(page, 'cluster-units')
         if services.has_compute():
             watch_a_heal_unreloaded(page, name)
-        breaker_message_shows(page, re.search(
-            r'/heal_clusters/([^/?#]+)/', page.url).group(1))
+        breaker_message_shows(page, cluster_id)
 
         page.goto(CLUSTERS_URL)
         row = page.locator('tr', has_text=name)

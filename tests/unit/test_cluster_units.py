@@ -104,6 +104,50 @@ class UnitsTabTests(heal_helpers.TestCase):
                 helpers.IsHttpRequest(), test_data.QUEUE)
             self.assertEqual(size, len(res.context['units_table'].data))
 
+    def set_autoscaling(self, size, group_status):
+        """Cluster c1 of the autoscaling template (2 to 6 units), its group
+        in that state, its cpu_high alarm firing."""
+        self.set_cluster(size)
+        self.mock_stack_get.return_value = test_data.stack(
+            'c1', 'web', tags=['heal-dashboard', 'heal-template=autoscaling'],
+            parameters=dict(test_data.SCALING_PARAMETERS))
+        resources = self.mock_resources_list.return_value
+        resources[0]['resource_status'] = group_status
+        resources += test_data.SCALING_TOP
+        self.mock_alarms_list.return_value += [
+            dict(test_data.CPU_HIGH, alarm_id='a1'),
+            {'alarm_id': 'a2', 'state': 'insufficient data'}]
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_an_autoscaling_group_changing_size_shows_live(self):
+        self.set_autoscaling(3, 'UPDATE_IN_PROGRESS')
+
+        # The tab's own refresh, as heal.js asks for it.
+        res = self.get_units(HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+        self.assertContains(res, '3 units (between 2 and 6): changing size '
+                                 'now.')
+        # Its scaling alarms in words, from the same call as the units'.
+        self.assertContains(res, 'cpu_high firing, cpu_low waiting for '
+                                 'measures.')
+        self.assertContains(res, 'data-heal-settled="false"')
+        self.assertEqual(1, self.mock_alarms_list.call_count)
+
+        self.set_autoscaling(3, 'UPDATE_COMPLETE')
+        res = self.get_units(HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertContains(res, '3 units (between 2 and 6).')
+        self.assertContains(res, 'data-heal-settled="true"')
+
+        self.set_autoscaling(1, 'UPDATE_COMPLETE')
+        res = self.get_units(HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertContains(res, '1 unit (between 2 and 6).')
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_a_fixed_size_cluster_has_no_scaling_line(self):
+        self.set_cluster(2)
+
+        self.assertNotContains(self.get_units(), 'heal-live-scaling')
+
     @helpers.create_mocks(UNIT_MOCKS)
     def test_a_unit_being_healed_keeps_the_tab_refreshing(self):
         self.set_cluster(2, unit1=test_data.unit_resources(

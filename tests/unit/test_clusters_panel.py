@@ -658,7 +658,7 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
         self.assertContains(res, 'scale_out')
         self.assertContains(res, '+1 units a signal, then 60 s of cooldown')
         self.assertContains(res, 'never applied')
-        self.assertContains(res, 'alarm: unknown')
+        self.assertContains(res, '<dd>unknown</dd>', html=False)
         self.mock_resource_metadata.assert_called_once_with(
             helpers.IsHttpRequest(), 'c1', 'units')
 
@@ -675,7 +675,8 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
 
         res = self.client.get(detail_url('c1'))
 
-        self.assertContains(res, "alarm: ok,")
+        # Aodh's "ok" in words.
+        self.assertContains(res, "not firing,")
         self.assertContains(res, 'below 1.5 % of a vCPU for 2 points of '
                                  '300 s')
 

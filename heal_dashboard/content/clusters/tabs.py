@@ -1,6 +1,7 @@
 import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from horizon import exceptions
 from horizon import tabs
 from horizon.utils import functions as utils
@@ -19,6 +20,24 @@ HEAT_PSEUDO_PREFIX = 'OS::'
 # once all has settled (a failure must show within seconds either way).
 REFRESH_INTERVAL = 5000
 IDLE_INTERVAL = 15000
+
+# A scaling alarm in a person's words: Aodh's "insufficient data" is
+# Gnocchi not having enough points yet.
+SCALING_ALARM_WORDS = {
+    'insufficient data': pgettext_lazy('Scaling alarm state',
+                                       'waiting for measures'),
+    'ok': pgettext_lazy('Scaling alarm state', 'not firing'),
+    'alarm': pgettext_lazy('Scaling alarm state', 'firing'),
+    'disabled': pgettext_lazy('Scaling alarm state', 'switched off'),
+    'missing': pgettext_lazy('Scaling alarm state', 'missing'),
+    'unknown': pgettext_lazy('Scaling alarm state', 'unknown'),
+}
+
+
+def scaling_alarm_words(scaling):
+    """[(ScalingAlarm, its state in words)] of a Scaling."""
+    return [(alarm, SCALING_ALARM_WORDS.get(alarm.state, alarm.state))
+            for alarm in (scaling.alarms if scaling else ())]
 
 
 class OverviewTab(tabs.Tab):
@@ -56,6 +75,7 @@ class OverviewTab(tabs.Tab):
             'parameters': parameters,
             'outputs': getattr(cluster, 'outputs', None) or [],
             'scaling': scaling,
+            'scaling_alarm_rows': scaling_alarm_words(scaling),
             # Heat records nothing for a signal it ignores: say so first.
             'scaling_policies': [
                 {'policy': policy, 'ignored': words.translated(
@@ -156,8 +176,16 @@ class UnitsTab(tabs.TableTab):
         context['problems'] = [
             (cluster_state.SERVICE_NAMES.get(service, service), problem)
             for service, problem in sorted(state.problems.items())]
+        # An autoscaling group changing size: the new unit (or the one
+        # leaving) shows within a fast tick.
+        scaling = state.scaling
+        context['scaling'] = scaling
+        context['scaling_alarms'] = scaling_alarm_words(scaling)
+        context['scaling_changing'] = bool(
+            scaling and scaling.group_status.endswith('IN_PROGRESS'))
         context['settled'] = (
             not cluster.stack_status.endswith('IN_PROGRESS')
+            and not context['scaling_changing']
             and all(unit.settled for unit in state.units))
         context['refresh_interval'] = REFRESH_INTERVAL
         context['idle_interval'] = IDLE_INTERVAL

@@ -1,14 +1,17 @@
-"""The autoscaling cluster on real services: launched as the Launch form
-does, its scaling alarms evaluated by Aodh on Gnocchi's measures (stored as
-`make load` stores them) and signalling Heat, which grows the group by a
-protected unit (made with the stack's own trust: a unit makes no trust of
-its own); a real server delete of that new member heals it only, the
-group's size unchanged; then low load shrinks the group again, and a
-person's Scale Out grows it. The page names each scaling's cause and
-refuses a click Heat would ignore.
+"""The autoscaling cluster on real services, as a person meets it: launched
+from the Launch form in Chromium, its Units tab watched, unreloaded, while
+load grows the group. Its scaling alarms are evaluated by Aodh on Gnocchi's
+measures (stored as `make load` stores them) and signal Heat, which grows
+the group by a protected unit (made with the stack's own trust: a unit
+makes no trust of its own). Then, on the same cluster (a scaling step takes
+minutes by design), through the api: a real server delete of the new
+member heals it only, the group's size unchanged; low load shrinks the
+group again, and a person's Scale Out grows it. The page names each
+scaling's cause and refuses a click Heat would ignore.
 """
 
 import time
+import uuid
 
 import pytest
 from novaclient import client as nova_client
@@ -20,29 +23,48 @@ from heal_dashboard import api
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
+from tests.browser.conftest import delete_cluster
+from tests.browser.conftest import launch_from_form
+from tests.browser.conftest import log_in
+from tests.browser.conftest import new_page
+from tests.browser.conftest import open_units_tab
+from tests.browser.conftest import screenshot
+from tests.browser.conftest import wait_until_created
 from tests.integration.conftest import BUNDLED
-from tests.integration.conftest import REAL_PARAMETERS
 from tests.integration.conftest import available
 from tests.integration.conftest import horizon_request
-from tests.integration.conftest import launched
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
 
-
 @pytest.fixture(scope='module')
-def autoscaling_cluster():
+def watched_cluster(browser):
+    """(request, cluster, page): an autoscaling group of 1 to 2 units
+    launched by the demo user in the browser, the page on its Units tab."""
     if not services.has_compute():
         pytest.skip('the local cloud has no compute tier (nor Gnocchi)')
     request = horizon_request(layout.DEMO)
-    services_used = available(request)
     assert not BUNDLED.missing_services(BUNDLED.get('autoscaling'),
-                                        services_used)
-    # Granularity 60: the local cloud's Launch form default.
-    yield from launched(request, 'autoscaling', services_used, dict(
-        REAL_PARAMETERS, min_size=1, desired_size=1, max_size=2,
-        granularity=60, cooldown=0))
+                                        available(request))
+    context, page = new_page(browser)
+    name = 'browser-as-%s' % uuid.uuid4().hex[:6]
+    log_in(page, layout.DEMO)
+    try:
+        began = time.monotonic()
+        # Granularity 60 is the local cloud's default; the cooldown 0 lets
+        # the next scaling follow at once.
+        cluster_id = launch_from_form(page, 'autoscaling', name, {
+            'id_param_min_size': 1, 'id_param_desired_size': 1,
+            'id_param_max_size': 2, 'id_param_granularity': 60,
+            'id_param_cooldown': 0, 'id_param_alarm_cache_seconds': 0})
+        assert wait_until_created(page, timeout=180) == 'CREATE_COMPLETE'
+        print('autoscaling cluster created from the form in %.1f s'
+              % (time.monotonic() - began))
+        yield request, api.heat.stack_get(request, cluster_id), page
+    finally:
+        delete_cluster(name)
+        context.close()
 
 
 def unit_stacks(request, cluster_id):
@@ -93,24 +115,33 @@ def unit_health(request, cluster_id):
         request, cluster_id, ).units}
 
 
-def test_load_scales_out_to_a_protected_unit(autoscaling_cluster):
-    request, cluster = autoscaling_cluster
+def test_load_grows_the_group_live_on_the_page(watched_cluster):
+    request, cluster, page = watched_cluster
     before = unit_stacks(request, cluster.id)
     assert len(before) == 1
+    rows = open_units_tab(page)
+    assert rows.count() == 1
+    assert '1 unit (between 1 and 2)' in page.inner_text(
+        '.heal-live-scaling')
 
-    def grown():
-        units = unit_health(request, cluster.id)
-        return len(units) == 2 and all(
-            u.health == health.HEALTHY for u in units.values()) and units
-    took = load_until(cluster, METER, 90, grown, 420,
-                      'CPU at 90 % to grow the group by a healthy unit')
-    print('90 %% CPU -> scale-out alarm -> a second protected unit in '
-          '%.1f s' % took)
+    def grown_on_the_page():
+        """Read from the page, never reloaded: its refreshes show it."""
+        return rows.count() == 2 and all(
+            'Healthy' in rows.nth(i).inner_text() for i in range(2)) and (
+            '2 units (between 1 and 2)' in page.inner_text(
+                '.heal-live-scaling'))
+    took = load_until(cluster, METER, 90, grown_on_the_page, 420,
+                      'CPU at 90 % to show a second healthy unit')
+    print('90 %% CPU -> scale-out alarm -> the page shows a second healthy '
+          'unit, unreloaded, in %.1f s' % took)
+    screenshot(page, 'autoscaling-grown')
+    units = unit_health(request, cluster.id)
+    assert len(units) == 2 and all(
+        u.health == health.HEALTHY for u in units.values()), units
     alarms = scaling_alarms(request, cluster.id)
     # Two points in a row over 80 % of a vCPU (see the template).
     assert '2 samples outside threshold' in alarms['cpu_high'][
         'state_reason'], alarms['cpu_high']['state_reason']
-    units = grown()
     [new] = set(units) - set(before)
     # Its three alarms watch it and post to the cluster's healing queue.
     assert [a.state for a in units[new].alarms] != ['missing'] * 3
@@ -134,8 +165,8 @@ def test_load_scales_out_to_a_protected_unit(autoscaling_cluster):
 
 
 def test_a_real_delete_of_the_new_member_heals_it_only(
-        autoscaling_cluster):
-    request, cluster = autoscaling_cluster
+        watched_cluster):
+    request, cluster, _page = watched_cluster
     servers = unit_servers(request, cluster.id)
     assert len(servers) == 2, servers
     unit = sorted(servers)[-1]
@@ -156,8 +187,8 @@ def test_a_real_delete_of_the_new_member_heals_it_only(
     assert group.resource_status.endswith('COMPLETE'), group
 
 
-def test_low_load_scales_in(autoscaling_cluster):
-    request, cluster = autoscaling_cluster
+def test_low_load_scales_in(watched_cluster):
+    request, cluster, _page = watched_cluster
 
     def shrunk():
         return len(unit_stacks(request, cluster.id)) == 1
@@ -175,8 +206,8 @@ def test_low_load_scales_in(autoscaling_cluster):
     assert activity[0].cause.startswith('cpu_low fired: '), activity[0]
 
 
-def test_a_person_scales_out_and_the_history_says_who(autoscaling_cluster):
-    request, cluster = autoscaling_cluster
+def test_a_person_scales_out_and_the_history_says_who(watched_cluster):
+    request, cluster, _page = watched_cluster
     # Heat's Aodh alarms repeat their action at every evaluation while in
     # alarm: with no load, cpu_low would undo the click at once.
     api.aodh.alarm_set_enabled(request, scaling_alarms(
