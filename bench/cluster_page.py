@@ -167,6 +167,23 @@ class Cloud:
             time.sleep(0.5)
         raise AssertionError('unit 0 was not replaced')
 
+    def heal_times(self, cluster_id):
+        """The replacing execution's own times (its output), once it has
+        finished: it gives its turn back after the unit settled."""
+        import json
+
+        from heal_dashboard import catalog
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            for execution in self.mistral.executions.list(
+                    workflow_name=catalog.workflow_name(cluster_id),
+                    fields=['output', 'state']):
+                output = json.loads(execution.output or '{}')
+                if output.get('outcome') == 'replaced':
+                    return output.get('times')
+            time.sleep(1)
+        raise AssertionError('no execution replaced unit 0')
+
     def delete(self, cluster_id):
         began = time.monotonic()
         self.heat.stacks.delete(cluster_id)
@@ -284,17 +301,29 @@ def main():
                 pages.append((units, page, page_calls, floor, naive,
                               naive_calls))
             healed = cloud.heal(cluster_id)
+            times = cloud.heal_times(cluster_id)
         finally:
             deleted = cloud.delete(cluster_id)
-        lifecycle.append((units, created, healed, deleted))
+        lifecycle.append((units, created, healed, deleted, times))
         print('  %d units done' % units, file=sys.stderr, flush=True)
 
     print('\n### Local cloud: cluster life cycle (stand-in units)\n')
     print('| units | create | heal one unit (event to replaced) | delete |')
     print('|---|---|---|---|')
-    for units, created, healed, deleted in lifecycle:
+    for units, created, healed, deleted, _times in lifecycle:
         print('| %d | %.1f s | %.1f s | %.1f s |'
               % (units, created, healed, deleted))
+
+    # Where each heal's time went, by the workflow's own clock.
+    from heal_dashboard import health
+    print('\n### Where a heal\'s time went (the workflow\'s times)\n')
+    print('| units | %s | heal took |' % ' | '.join(
+        str(words) for _step, words in health.HEAL_STEPS))
+    print('|---|%s---|' % ('---|' * len(health.HEAL_STEPS)))
+    for units, _created, _healed, _deleted, times in lifecycle:
+        print('| %d | %s | %.1f s |' % (units, ' | '.join(
+            '%.1f s' % seconds for _step, seconds in health.heal_steps(
+                times)), health.heal_took(times)))
 
     print('\n### Local cloud: the Units tab (median of %d)\n' % REPEAT)
     print('| units | Units tab | its calls | floor (Heat nested list) '

@@ -123,6 +123,8 @@ class ExecutionState:
     # failed) and why, in words; None while it runs.
     outcome: str = None
     cause: str = None
+    # Where the time went (the workflow's output `times`): {step: ISO}.
+    times: dict = None
 
     @property
     def stalled(self):
@@ -370,7 +372,9 @@ def execution_state(execution):
         heal=params.get('heal'),
         outcome=output.get('outcome') or (
             'failed' if state == 'ERROR' else None),
-        cause=output.get('cause'))
+        cause=output.get('cause'),
+        times=output.get('times') if isinstance(
+            output.get('times'), dict) else None)
 
 
 def unit_stack_of(execution):
@@ -616,7 +620,76 @@ def execution_row(execution, unit_names):
         'outcome': state.outcome or (
             'in progress' if state.state in UNFINISHED else '-'),
         'detail': state.cause or state.error or params.get('reason') or '',
+        'took': _took_words(heal_took(state.times)),
+        'steps': heal_steps(state.times),
     }
+
+
+# A heal's steps in order, each named by what ends it, from the workflow's
+# output `times` (the engine's clock, to the microsecond). The grace
+# period and a wait in the heal queue fall in "verified and marked".
+HEAL_STEPS = (
+    ('started', Said(N_('failure reported, heal started'))),
+    ('marked', Said(N_('verified and marked'))),
+    ('updating', Said(N_('update asked of Heat'))),
+    ('replaced', Said(N_('new server complete'))),
+    ('settled', Said(N_('unit settled'))),
+)
+
+
+def parse_time(value):
+    """A naive UTC datetime from an ISO time with a T or a space (Mistral's
+    engine), with or without Z (Nova's events)."""
+    return datetime.datetime.fromisoformat(
+        str(value).rstrip('Z')).replace(tzinfo=None)
+
+
+def _instants(times):
+    """{step: naive UTC datetime} of the times that parse. The failure,
+    as the alarm's event reported it (untrusted), only when it is not after
+    the heal's start."""
+    instants = {}
+    for step, value in (times or {}).items():
+        try:
+            instants[step] = parse_time(value)
+        except ValueError:
+            continue
+    failure, started = instants.get('failure'), instants.get('started')
+    if failure and started and failure > started:
+        del instants['failure']
+    return instants
+
+
+def heal_steps(times):
+    """[(step, seconds since the one before)] of the steps a heal reached;
+    the first from the failure (an alarm's heal; a person's starts at the
+    heal's start)."""
+    instants = _instants(times)
+    steps = []
+    previous = instants.get('failure')
+    for step, words in HEAL_STEPS:
+        at = instants.get(step)
+        if at is None:
+            continue
+        if previous is not None:
+            steps.append((words, round((at - previous).total_seconds(), 1)))
+        previous = at
+    return steps
+
+
+def heal_took(times):
+    """Seconds from the failure (or a person's ask) to the unit settled on
+    its new server; None for a heal that did not get there."""
+    instants = _instants(times)
+    began = instants.get('failure') or instants.get('started')
+    ended = instants.get('settled')
+    if began is None or ended is None:
+        return None
+    return round((ended - began).total_seconds(), 1)
+
+
+def _took_words(seconds):
+    return '-' if seconds is None else '%.1f s' % seconds
 
 
 def _duration(start, end):
@@ -867,6 +940,9 @@ class TimelineEntry:
     at: str        # ISO time, to the second
     source: str    # the service that recorded it
     what: str
+    # Seconds since the entry before (None for the first, or a time that
+    # does not parse): the story's pace.
+    after: int = None
 
 
 def _alarm_change(change, kinds):
@@ -924,7 +1000,14 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
     for event in events or ():
         entries.append(TimelineEntry(
             _seconds(_get(event, 'event_time')), 'Heat', _heat_event(event)))
-    return sorted(entries, key=lambda entry: entry.at)
+    entries.sort(key=lambda entry: entry.at)
+    for before, entry in zip(entries, entries[1:], strict=False):
+        try:
+            entry.after = int((parse_time(entry.at) - parse_time(
+                before.at)).total_seconds())
+        except ValueError:
+            pass
+    return entries
 
 
 def _ended(state):
@@ -932,6 +1015,11 @@ def _ended(state):
         return Said(N_('heal %(state)s: %(why)s') if state.heal else
                     N_('mark unhealthy %(state)s: %(why)s'),
                     state=state.state, why=state.error)
+    took = heal_took(state.times)
+    if took is not None:
+        return Said(N_('heal %(state)s: %(outcome)s; the unit settled on its '
+                       'new server %(took).1f s after the failure'),
+                    state=state.state, outcome=state.outcome, took=took)
     return Said(N_('heal %(state)s') if state.heal else
                 N_('mark unhealthy %(state)s'), state=state.state)
 

@@ -5,6 +5,7 @@ event, Aodh's alarm, Zaqar's message, Mistral's execution and Heat's
 update replace that unit's server, and no other; the units are members of
 a real Octavia pool (noop drivers), and a heal swaps the unit's member."""
 
+import datetime
 import time
 
 from novaclient import client as nova_client
@@ -92,10 +93,25 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
             return None
         mine = [e for e in every if health.unit_stack_of(e) == healed.stack_id]
         return mine if all(e['state'] == 'SUCCESS' for e in mine) else None
-    outcomes = [e['output']['outcome'] for e in wait_for(
-        finished, 60, what='the executions to finish')]
+    executions = wait_for(finished, 60, what='the executions to finish')
+    outcomes = [e['output']['outcome'] for e in executions]
     assert outcomes.count('replaced') == 1, outcomes
     assert set(outcomes) <= {'replaced', 'already healed'}, outcomes
+    # Where the time went: every step timed, from the failure as Nova's
+    # event reported it to the unit settled on its new server.
+    [replaced] = [e for e in executions
+                  if e['output']['outcome'] == 'replaced']
+    times = replaced['output']['times']
+    assert abs(health.parse_time(times['failure'])
+               - health.parse_time(event['generated'])) < \
+        datetime.timedelta(seconds=1), (times, event['generated'])
+    steps = health.heal_steps(times)
+    assert [str(step) for step, _seconds in steps] == [
+        str(words) for _step, words in health.HEAL_STEPS], times
+    assert all(seconds >= 0 for _step, seconds in steps), steps
+    print('%s: heal took %.1f s: %s' % (
+        event_type, health.heal_took(times),
+        ', '.join('%s %.1f s' % step for step in steps)))
     # The page joins the alarm's execution to the unit once it finished.
     [healed] = [u for u in cluster_state.fetch(request, cluster.id).units
                 if u.name == unit]

@@ -613,6 +613,7 @@ class ExecutionsTabTests(heal_helpers.TestCase):
         self.assertEqual([('1', 'alice'), ('0', 'alarm')],
                          [(r['unit'], r['requested_by']) for r in rows])
         self.assertContains(res, 'mark and replace')
+        self.assertContains(res, 'Heal Took')
         # In words; Mistral's JSON and the steps are one click away.
         self.assertNotContains(res, '{&quot;')
         self.assertContains(res, 'href="%s"' % reverse(
@@ -642,7 +643,10 @@ class ExecutionDetailsTests(heal_helpers.TestCase):
         execution = test_data.execution(0, 'SUCCESS', requested_by='<b>x</b>')
         execution.update(workflow_name=workflow, output={
             'outcome': 'replaced', 'cause': 'Nova: server s is SHUTOFF',
-            'requested_by': 'alarm', 'new_server': '<i>s2</i>'})
+            'requested_by': 'alarm', 'new_server': '<i>s2</i>',
+            'times': {'failure': '2026-12-02T10:00:00',
+                      'started': '2026-12-02 10:00:01.5',
+                      'settled': '2026-12-02 10:00:09'}})
         self.mock_execution_get.return_value = execution
         self.mock_execution_tasks.return_value = [
             {'id': 't1', 'name': 'check_server', 'state': 'SUCCESS',
@@ -667,6 +671,13 @@ class ExecutionDetailsTests(heal_helpers.TestCase):
                                  '&quot;&lt;i&gt;s2&lt;/i&gt;&quot;')
         self.assertContains(res, '&lt;script&gt;409&lt;/script&gt;')
         self.assertNotContains(res, '<script>409')
+        # From the failure to the unit settled, and where the time went.
+        self.assertContains(res, '<dd class="heal-took">9.0 s</dd>',
+                            html=True)
+        self.assertContains(res, '<dt>failure reported, heal started</dt>'
+                                 '<dd>1.5 s</dd>', html=True)
+        self.assertContains(res, '<dt>unit settled</dt><dd>7.5 s</dd>',
+                            html=True)
         self.mock_execution_tasks.assert_called_once_with(
             helpers.IsHttpRequest(), 'ex-0-SUCCESS')
 

@@ -395,6 +395,45 @@ def test_execution_history_names_units_and_durations():
     assert rows[2]['detail'] == 'unit gone'
 
 
+# An alarm's heal as the workflow's output times it (the failure as Nova's
+# event reported it, ISO with a T; the engine's own times with a space).
+HEAL_TIMES = {
+    'failure': '2026-12-02T10:00:00.250000', 'started': '2026-12-02 '
+    '10:00:01.000000', 'marked': '2026-12-02 10:00:01.750000',
+    'updating': '2026-12-02 10:00:02.000000', 'replaced': '2026-12-02 '
+    '10:00:05.500000', 'settled': '2026-12-02 10:00:07.250000'}
+
+
+def test_a_heal_took_from_the_failure_to_the_unit_settled():
+    replaced = execution(0, 'SUCCESS')
+    replaced['output'] = {'outcome': 'replaced', 'times': HEAL_TIMES}
+
+    [row] = health.execution_history([replaced], cluster_resources(
+        unit_resources(0)))
+
+    assert row['took'] == '7.0 s'
+    assert [(str(step), seconds) for step, seconds in row['steps']] == [
+        ('failure reported, heal started', 0.8),
+        ('verified and marked', 0.8), ('update asked of Heat', 0.2),
+        ('new server complete', 3.5), ('unit settled', 1.8)]
+
+
+def test_a_persons_heal_counts_from_its_start_and_a_refusal_took_nothing():
+    by_hand = dict(HEAL_TIMES, failure=None)
+    assert health.heal_took(by_hand) == 6.2
+    assert [seconds for _step, seconds in health.heal_steps(by_hand)] == [
+        0.8, 0.2, 3.5, 1.8]
+    refused = {'failure': HEAL_TIMES['failure'],
+               'started': HEAL_TIMES['started'], 'settled': None}
+    assert health.heal_took(refused) is None
+    assert health.heal_took(None) is None
+    # A message's failure time is its sender's word: one after the heal's
+    # start is not believed.
+    forged = dict(HEAL_TIMES, failure='2027-01-01T00:00:00')
+    assert health.heal_took(forged) == 6.2
+    assert health.heal_took(dict(HEAL_TIMES, failure='yesterday')) == 6.2
+
+
 def scaling_of(units, metadata=None, signals=None, alarms=None):
     resources = cluster_resources(*[unit_resources(i)
                                     for i in range(units)]) + SCALING_TOP
@@ -536,6 +575,15 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
     ]
     assert entries[0].what == 'alarm on deleted: alarm'
     assert entries[1].at == '2026-11-25T10:00:02'
+    # The story's pace: seconds since the entry before.
+    assert [e.after for e in entries] == [None, 1, 1, 2, 7, 2, 2, 4]
+
+    # A heal that times its steps says how long the unit was without a
+    # healthy server.
+    run['output'] = {'outcome': 'replaced', 'times': HEAL_TIMES}
+    ended = health.timeline(parts, [], [], [run], [], now)[-1]
+    assert ended.what == ('heal SUCCESS: replaced; the unit settled on its '
+                          'new server 7.0 s after the failure')
 
 
 def test_a_timeline_without_some_services_shows_the_rest():

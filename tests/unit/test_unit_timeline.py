@@ -64,6 +64,9 @@ class UnitTimelineTests(heal_helpers.TestCase):
         self.assertContains(res, 'heal started by alice')
         self.assertContains(res, 'alarm on stopped: alarm')
         self.assertNotContains(res, '<b>web</b>')
+        # Its pace: the heal ended 28 s after it started.
+        self.assertContains(res, 'After the one before')
+        self.assertContains(res, '+28 s')
         self.mock_events_list.assert_called_once_with(
             helpers.IsHttpRequest(), 'unit-1', 50, None, 0)
         self.mock_queue_messages.assert_called_once_with(

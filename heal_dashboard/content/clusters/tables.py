@@ -726,18 +726,21 @@ def execution_url(execution):
 
 class ExecutionsTable(tables.DataTable):
     """What a person asks of a heal: when, which unit, who asked, what for,
-    what came of it and why, how long; its tasks, input and output are one
-    click away (the Outcome links to them)."""
+    what came of it and why, how long from the failure to a settled unit;
+    where that time went, its tasks, input and output are one click away
+    (the Outcome links to them)."""
     started = tables.Column('created', verbose_name=_('Started'),
                             filters=(horizon_filters.parse_isotime,
                                      filters.timesince))
-    duration = tables.Column('duration', verbose_name=_('Duration'))
     unit = tables.Column('unit', verbose_name=_('Unit'))
     requested_by = tables.Column('requested_by',
                                  verbose_name=_('Requested By'))
     action = tables.Column(execution_action, verbose_name=_('Action'))
     outcome = tables.Column('outcome', verbose_name=_('Outcome'),
                             link=execution_url)
+    # From the failure to the unit settled on its new server; each step's
+    # share is in the details.
+    took = tables.Column('took', verbose_name=_('Heal Took'))
     detail = tables.WrappingColumn('detail', verbose_name=_('Cause / Error'))
 
     def get_object_id(self, execution):
@@ -789,8 +792,22 @@ def what_happened(entry):
     return words.translated(entry.what)
 
 
+def after_the_one_before(entry):
+    """The pace of the story: '+4 s', '+3 min', '+2 h'."""
+    seconds = entry.after
+    if seconds is None:
+        return ''
+    if seconds < 120:
+        return _('+%d s') % seconds
+    if seconds < 7200:
+        return _('+%d min') % (seconds // 60)
+    return _('+%d h') % (seconds // 3600)
+
+
 class TimelineTable(tables.DataTable):
     at = tables.Column('at', verbose_name=_('Time (UTC)'))
+    after = tables.Column(after_the_one_before,
+                          verbose_name=_('After the one before'))
     source = tables.Column('source', verbose_name=_('Service'))
     what = tables.WrappingColumn(what_happened,
                                  verbose_name=_('What happened'))

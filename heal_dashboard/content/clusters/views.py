@@ -19,6 +19,7 @@ from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import health
+from heal_dashboard import words
 from heal_dashboard.content.clusters import forms as cluster_forms
 from heal_dashboard.content.clusters import tables as cluster_tables
 from heal_dashboard.content.clusters import tabs as cluster_tabs
@@ -323,6 +324,8 @@ class ExecutionView(ClusterItemView):
         details = self.fetched()
         context.update(
             execution=details.row,
+            steps=[(words.translated(step), seconds)
+                   for step, seconds in details.row['steps']],
             input=json.dumps(details.input, indent=2, sort_keys=True),
             output=json.dumps(details.output, indent=2, sort_keys=True))
         return context
