@@ -14,23 +14,8 @@ import math
 import re
 
 from heal_dashboard import catalog
-
-
-def N_(message):
-    """Marks a message for the catalog (make messages); the page
-    translates it where it shows it (Said)."""
-    return message
-
-
-class Said(str):
-    """Words for a person: the English text as a str (for logs and
-    tests), with the catalog's message and its values, which the page
-    translates (tables.words)."""
-
-    def __new__(cls, message, **values):
-        said = super().__new__(cls, message % values if values else message)
-        said.message, said.values = message, values
-        return said
+from heal_dashboard.said import N_
+from heal_dashboard.said import Said
 
 # The unit template's resources, by name.
 SERVER = 'server'

@@ -1,15 +1,15 @@
-"""The health model's words (health.Said) in the person's language, where
-the page shows them: health.py has no Django, so it only marks them."""
+"""Words for a person (said.Said) in their language, where the page shows
+them: the modules that make them have no Django, so they only mark them."""
 
 from django.utils.translation import gettext
 
-from heal_dashboard import health
+from heal_dashboard import said
 
 
 def translated(text):
-    """A health.Said in the request's language; other text as it is (a
+    """A said.Said in the request's language; other text as it is (a
     service's own words, e.g. Heat's reasons)."""
-    if not isinstance(text, health.Said):
+    if not isinstance(text, said.Said):
         return text
     message = gettext(text.message)
     return message % text.values if text.values else message

@@ -10,7 +10,7 @@ from unittest import mock
 from babel.messages import pofile
 
 import heal_dashboard
-from heal_dashboard import health
+from heal_dashboard import said
 from heal_dashboard import words
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
@@ -37,14 +37,14 @@ def test_the_catalog_template_has_every_string(tmp_path):
 
 
 def test_the_health_models_words_are_in_the_catalog_and_translated():
-    reason = health.Said(health.N_('server is %(status)s'), status='ERROR')
+    reason = said.Said(said.N_('server is %(status)s'), status='ERROR')
     # English as a str; the catalog's message for the page.
     assert reason == 'server is ERROR'
     assert reason.message in msgids(POT)
     assert 'in grace (%(seconds)d s left)' in msgids(POT)
     with mock.patch.object(words, 'gettext', lambda message: '«%s»' % message):
         assert words.translated(reason) == '«server is ERROR»'
-        assert words.translated(health.Said(health.N_('no queue'))) == \
+        assert words.translated(said.Said(said.N_('no queue'))) == \
             '«no queue»'
         # A service's own words are shown as they are.
         assert words.translated('Heat said so') == 'Heat said so'
