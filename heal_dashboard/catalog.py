@@ -10,6 +10,8 @@ import os
 
 import yaml
 
+from heal_dashboard import capacity
+
 TEMPLATES_DIR = os.path.join(os.path.dirname(__file__), 'cluster_templates')
 MANIFEST = 'manifest.yaml'
 
@@ -131,6 +133,16 @@ class Catalog:
             'files': template_files(),
             'environment': environment,
         }
+
+    def stack_size(self, template, available):
+        """The template's resources as Heat counts them against its limit a
+        stack, on a cloud with these services (stand-ins are stacks)."""
+        spec = self.launch_spec(template, available)
+        return capacity.stack_size(
+            yaml.safe_load(spec['template']),
+            {name: yaml.safe_load(text)
+             for name, text in spec['files'].items()},
+            spec['environment']['resource_registry'])
 
 
 def read_text(name):

@@ -8,6 +8,7 @@ a real Octavia pool (noop drivers), and a heal swaps the unit's member."""
 import datetime
 import time
 
+from django.test.utils import override_settings
 from novaclient import client as nova_client
 
 from devcloud import compute
@@ -17,7 +18,10 @@ from heal_dashboard import api
 from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import health
+from heal_dashboard.content.clusters import forms as cluster_forms
 from tests.integration import events
+from tests.integration.conftest import BUNDLED
+from tests.integration.conftest import available
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
@@ -140,6 +144,35 @@ def test_the_units_are_real_active_servers_with_ports(real_cluster):
         assert (unit.member.address, unit.member.port,
                 unit.member.provisioning) == (
                     server_address(servers[unit.name]), 80, 'ACTIVE'), unit
+
+
+def test_the_launch_form_knows_what_fits_from_heat_and_the_quotas(
+        real_cluster):
+    """The Launch form's count of a cluster's resources is Heat's (over
+    the whole tree, as its limit a stack counts them), and it reads the
+    demo project's real quotas (Nova's, Neutron's) through Horizon."""
+    request, cluster = real_cluster
+    services_used = available(request)
+    template = BUNDLED.get('fixed')
+    listed = api.heat.heatclient(request).resources.list(
+        cluster.id, nested_depth=5)
+    assert BUNDLED.stack_size(template, services_used).total(3) == len(
+        listed), sorted(r.resource_type for r in listed)
+    form = cluster_forms.LaunchClusterForm(
+        request, catalog=BUNDLED, template=template,
+        available_services=services_used,
+        validation=api.heat.template_validate(
+            request, **BUNDLED.launch_spec(template, services_used)))
+    flavor = {'flavor': compute.FLAVOR['name']}
+    assert form.capacity_problems(1, flavor) == []
+    problems = form.capacity_problems(100000, flavor)
+    assert [p.split(':')[0] for p in problems] == [
+        'Heat allows 1000 resources a stack', 'instances', 'vCPUs',
+        'RAM (MB)', 'ports'], problems
+    # As the local cloud's dashboard has it: its Heat counts no resources.
+    with override_settings(HEAL_DASHBOARD_MAX_RESOURCES_PER_STACK=-1):
+        assert [p.split(':')[0] for p in form.capacity_problems(
+            100000, flavor)] == ['instances', 'vCPUs', 'RAM (MB)', 'ports']
 
 
 def test_a_deleted_server_is_replaced(real_cluster):

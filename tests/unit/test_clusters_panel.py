@@ -4,6 +4,7 @@ from keystoneauth1 import exceptions as ks_exc
 from openstack_dashboard import api as os_api
 from openstack_dashboard.dashboards.project.images import utils as image_utils
 from openstack_dashboard.test import helpers
+from openstack_dashboard.usage import quotas
 
 from heal_dashboard import api
 from heal_dashboard import health
@@ -27,6 +28,8 @@ CLOUD_CHOICE_MOCKS = {
     os_api.nova: ['flavor_list', 'keypair_list'],
     os_api.neutron: ['network_list_for_tenant', 'subnet_list',
                      'network_list'],
+    # What the Launch form checks a cluster's size against.
+    quotas: ['tenant_quota_usages'],
 }
 
 
@@ -165,6 +168,9 @@ class LaunchClusterTests(heal_helpers.TestCase):
         self.mock_network_list_for_tenant.return_value = self.networks.list()
         self.mock_subnet_list.return_value = self.subnets.list()
         self.mock_network_list.return_value = self.networks.list()[:1]
+        # Horizon's test project: 10 instances, 20 cores, 10000 MB.
+        self.mock_tenant_quota_usages.return_value = \
+            self.quota_usages.first()
 
     def form_data(self, **overrides):
         data = {
@@ -282,6 +288,58 @@ class LaunchClusterTests(heal_helpers.TestCase):
         # Only the form's own build asked Heat; nothing was created.
         self.assertEqual(1, self.mock_template_validate.call_count)
         self.mock_stack_create.assert_not_called()
+
+    @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
+    def test_a_cluster_over_the_projects_quota_is_a_field_error(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+        flavor = self.flavors.first()
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data(
+            param_cluster_size=15))
+
+        errors = res.context['form'].errors['param_cluster_size']
+        self.assertIn("instances: 15 needed, 10 left in the project's "
+                      "quota", errors)
+        if flavor.vcpus * 15 > 20:
+            self.assertIn("vCPUs: %d needed, 20 left in the project's quota"
+                          % (flavor.vcpus * 15), errors)
+        self.mock_tenant_quota_usages.assert_called_once_with(
+            helpers.IsHttpRequest(),
+            targets=('instances', 'cores', 'ram', 'port'))
+        # Nothing was created: Heat was asked only to build the form.
+        self.assertEqual(1, self.mock_template_validate.call_count)
+        self.mock_stack_create.assert_not_called()
+
+    @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
+    def test_more_units_than_heat_allows_a_stack_is_a_field_error(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+
+        with self.settings(HEAL_DASHBOARD_MAX_RESOURCES_PER_STACK=60):
+            res = self.client.post(LAUNCH_FIXED_URL, self.form_data(
+                param_cluster_size=9))
+
+        [error] = res.context['form'].errors['param_cluster_size']
+        self.assertRegex(error, r'^Heat allows 60 resources a stack: 9 units '
+                                r'make \d+ \(at most [0-9] units fit\)$')
+        self.mock_stack_create.assert_not_called()
+
+    @helpers.create_mocks({
+        **with_heat(['template_validate', 'stack_create']),
+        api.mistral: ['healing_state_update']})
+    def test_quotas_that_cannot_be_read_do_not_block_a_launch(self):
+        self.mock_cloud_choices()
+        self.mock_template_validate.return_value = self.validation
+        self.mock_stack_create.return_value = 'new-id'
+        self.mock_tenant_quota_usages.side_effect = ks_exc.ConnectFailure(
+            'nova is down')
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data())
+
+        self.assertNoFormErrors(res)
+        self.assertRedirectsNoFollow(res, detail_url('new-id'))
+        self.assertMessageCount(warning=1)
 
     @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
     def test_values_heat_rejects_become_form_errors(self):

@@ -13,15 +13,20 @@ from openstack_dashboard import api as os_api
 from openstack_dashboard.dashboards.project.images import utils as image_utils
 from openstack_dashboard.dashboards.project.instances import (
     utils as instance_utils)
+from openstack_dashboard.usage import quotas
 
 from heal_dashboard import api
+from heal_dashboard import capacity
 from heal_dashboard import catalog
 from heal_dashboard import exceptions as heal_exceptions
 from heal_dashboard import healing
+from heal_dashboard import words
 
 LOG = logging.getLogger(__name__)
 
 PARAM_PREFIX = 'param_'
+# The quotas a cluster's units take (Horizon's names).
+CAPACITY_QUOTAS = ('instances', 'cores', 'ram', 'port')
 
 
 def _image_choices(request):
@@ -360,7 +365,48 @@ class LaunchClusterForm(forms.SelfHandlingForm):
                     'Must be at least %(smaller)s (%(value)s).') % {
                     'smaller': self.fields[PARAM_PREFIX + smaller].label,
                     'value': params[smaller]})
+        size_field = PARAM_PREFIX + self.template.size_parameter
+        units = params.get(self.template.size_parameter)
+        if units and not self.errors:
+            for problem in self.capacity_problems(units, params):
+                self.add_error(size_field, problem)
         return data
+
+    def capacity_problems(self, units, params):
+        """What would make Heat, Nova or Neutron refuse a cluster of that
+        many units, in words, before anything is created (as Horizon's
+        Launch Instance checks quotas). A quota that cannot be read is not
+        checked: the services still enforce it."""
+        limit = getattr(settings, 'HEAL_DASHBOARD_MAX_RESOURCES_PER_STACK',
+                        capacity.HEAT_RESOURCES_PER_STACK)
+        problems = [capacity.stack_shortfall(
+            self.catalog.stack_size(self.template, self.available), units,
+            limit)]
+        if 'compute' in self.available:
+            try:
+                flavor = self._flavor(params.get('flavor'))
+                usages = quotas.tenant_quota_usages(
+                    self.request, targets=CAPACITY_QUOTAS)
+                left = {name: usages[name]['available']
+                        for name in CAPACITY_QUOTAS
+                        if 'available' in usages.get(name, {})}
+                problems += capacity.shortfalls(capacity.needs(
+                    units, flavor, ports='network' in self.available), left)
+            except Exception:
+                LOG.warning('heal-dashboard: quotas not checked',
+                            exc_info=True)
+                messages.warning(self.request, _(
+                    'The project\'s quotas could not be checked.'))
+        return [words.translated(problem) for problem in problems
+                if problem]
+
+    def _flavor(self, chosen):
+        """The chosen flavor (the form offers ids; Heat takes names too);
+        None if Nova does not know it (Heat's validation says so)."""
+        for flavor in os_api.nova.flavor_list(self.request):
+            if chosen in (flavor.id, flavor.name):
+                return flavor
+        return None
 
     @sensitive_variables('data')
     def handle(self, request, data):
