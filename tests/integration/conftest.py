@@ -60,13 +60,6 @@ def horizon_request(user):
     return request
 
 
-@pytest.fixture(params=['demo', 'admin'])
-def request_as(request):
-    """The plugin's request, as the non-admin demo user and as admin."""
-    user = layout.DEMO if request.param == 'demo' else layout.ADMIN
-    return horizon_request(user)
-
-
 @pytest.fixture
 def demo_request():
     return horizon_request(layout.DEMO)
@@ -145,12 +138,6 @@ def launched(request, template_id, services_used, parameters):
         yield request, cluster
     finally:
         api.heat.stack_delete(request, cluster_id)
-
-
-@pytest.fixture
-def cluster_of_3(request_as):
-    """Of stand-ins, as the demo user and as admin."""
-    yield from launched_cluster(request_as, stand_ins=True)
 
 
 @pytest.fixture

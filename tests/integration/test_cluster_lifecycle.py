@@ -22,6 +22,7 @@ from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import REAL_PARAMETERS
 from tests.integration.conftest import available
+from tests.integration.conftest import horizon_request
 from tests.integration.conftest import launched_cluster
 from tests.integration.conftest import settled
 from tests.integration.conftest import unit_servers
@@ -38,8 +39,16 @@ def test_every_bundled_template_passes_heat_validation(demo_request,
     assert template.size_parameter in result['Parameters']
 
 
-def test_launched_cluster_is_listed_with_its_units(cluster_of_3):
-    request, cluster = cluster_of_3
+@pytest.fixture(scope='module', params=['demo', 'admin'])
+def shared_cluster(request):
+    """Three stand-in units as the demo user and as admin, for the tests
+    that leave a cluster as they found it: a launch costs ~25 s."""
+    user = layout.DEMO if request.param == 'demo' else layout.ADMIN
+    yield from launched_cluster(horizon_request(user), stand_ins=True)
+
+
+def test_launched_cluster_is_listed_with_its_units(shared_cluster):
+    request, cluster = shared_cluster
     clusters = {c.id: c for c in api.heat.clusters_list(request)}
     assert cluster.id in clusters
     assert api.heat.template_id_of(clusters[cluster.id]) == 'fixed'
@@ -49,38 +58,45 @@ def test_launched_cluster_is_listed_with_its_units(cluster_of_3):
     assert summary.units == 3
 
 
-@pytest.mark.parametrize('event', ['delete', 'stopped', 'error'])
+# Each kind of failure on a unit of its own: a stand-in unit is healed by
+# its alarm only while Aodh's record says it fired since Heat last changed
+# it, and Aodh's evaluator does not move an alarm's state_timestamp when it
+# fires (see the README: a second heal of a stand-in unit is refused).
+@pytest.mark.parametrize('event, unit', [('delete', '0'), ('stopped', '1'),
+                                         ('error', '2')])
 def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
-        cluster_of_3, event):
-    request, cluster = cluster_of_3
+        shared_cluster, event, unit):
+    request, cluster = shared_cluster
     before = unit_servers(request, cluster.id)
     project_id = request.user.project_id
+    workflow = catalog.workflow_name(cluster.id)
+    seen = {e['id'] for e in api.mistral.executions_list(request, workflow)}
 
     began = time.monotonic()
-    inject.publish(inject.compute_event(event, before['1'], project_id))
+    inject.publish(inject.compute_event(event, before[unit], project_id))
 
-    after = wait_until_replaced(request, cluster.id, '1', before['1'])
+    after = wait_until_replaced(request, cluster.id, unit, before[unit])
     print('%s event: unit replaced in %.1f s'
           % (event, time.monotonic() - began))
-    assert after['0'] == before['0']
-    assert after['2'] == before['2']
+    assert {u: s for u, s in after.items() if u != unit} == {
+        u: s for u, s in before.items() if u != unit}
     # A fixed-size cluster heals the unit alone: the cluster stays as is.
     assert api.heat.stack_get(request, cluster.id).stack_status == \
         'CREATE_COMPLETE'
     # The workflow the alarms start is the one the dashboard names.
-    workflow = [o['output_value'] for o in
-                api.heat.stack_get(request, cluster.id).outputs
-                if o['output_key'] == 'healing_workflow'][0]
-    assert workflow == catalog.workflow_name(cluster.id)
+    assert [o['output_value'] for o in
+            api.heat.stack_get(request, cluster.id).outputs
+            if o['output_key'] == 'healing_workflow'] == [workflow]
     # It ends once the unit's update has settled, just after the new
     # server is in place.
     executions = wait_for(lambda: [
         e for e in api.mistral.executions_list(request, workflow)
-        if e['state'] in ('SUCCESS', 'ERROR')], 30, what='the heal to end')
+        if e['id'] not in seen and e['state'] in ('SUCCESS', 'ERROR')], 30,
+        what='the heal to end')
     assert [(e['state'], e['output']['outcome']) for e in executions] == [
         ('SUCCESS', 'replaced')]
     # The unit's timeline tells the whole story.
-    story = cluster_state.fetch_timeline(request, cluster.id, '1')
+    story = cluster_state.fetch_timeline(request, cluster.id, unit)
     assert {'Aodh', 'Zaqar', 'Mistral', 'Heat'} <= {
         entry.source for entry in story.entries}, story
 
@@ -113,8 +129,8 @@ def lost_answer(request):
 
 
 def test_a_lost_create_answer_deletes_only_what_that_launch_made(
-        cluster_of_3, monkeypatch):
-    request, older = cluster_of_3
+        shared_cluster, monkeypatch):
+    request, older = shared_cluster
     fixed = BUNDLED.get('fixed')
     spec = BUNDLED.launch_spec(fixed, set())
     spec['parameters'] = {'cluster_size': 1, 'alarm_cache_seconds': 0}
@@ -191,11 +207,12 @@ def wait_until_every_unit_healthy(request, cluster_id):
     return wait_for(all_healthy, 60, what='every unit healthy')
 
 
-@pytest.fixture
-def real_cluster_of_3(demo_request):
+@pytest.fixture(scope='module')
+def real_cluster_of_3():
+    """Resized, then refreshed at its new size."""
     if not services.has_compute():
         pytest.skip('the local cloud has no compute tier')
-    yield from launched_cluster(demo_request, size=3)
+    yield from launched_cluster(horizon_request(layout.DEMO), size=3)
 
 
 def test_a_resize_3_5_2_keeps_every_unit_protected(real_cluster_of_3):
@@ -245,8 +262,8 @@ def test_a_refresh_replaces_every_server_one_batch_at_a_time(
             return state if state.cluster.stack_status == \
                 'UPDATE_COMPLETE' else None
         state = wait_for(refreshed, 240, what='the refresh')
-        print('refreshed 3 units, batch 1, in %.1f s'
-              % (time.monotonic() - began))
+        print('refreshed %d units, batch 1, in %.1f s'
+              % (len(before), time.monotonic() - began))
         after = unit_servers(request, cluster.id)
         assert not set(after.values()) & set(before.values())
         demo_nova = nova_client.Client('2.1', session=layout.session_for(
@@ -257,7 +274,8 @@ def test_a_refresh_replaces_every_server_one_batch_at_a_time(
         recorded = api.mistral.healing_state_get(
             request, catalog.healing_state_name(cluster.id))['refresh']
         assert health.refresh_progress(api.heat.resources_list(
-            request, cluster.id), recorded['since']) == (3, 3)
+            request, cluster.id), recorded['since']) == (
+            len(before), len(before))
         wait_until_every_unit_healthy(request, cluster.id)
     finally:
         admin.flavors.delete(flavor.id)

@@ -1,8 +1,11 @@
 """Mark unhealthy and Heal, as the dashboard starts them, on the real local
-cloud: the cluster's own workflow does the work."""
+cloud: the cluster's own workflow does the work. One cluster of two real
+units for the module (a launch costs ~30 s): each test judges only what it
+started."""
 
 import time
 
+import pytest
 from novaclient import client as nova_client
 
 from devcloud import inject
@@ -11,6 +14,8 @@ from heal_dashboard import api
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
+from tests.integration.conftest import horizon_request
+from tests.integration.conftest import launched_cluster
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
@@ -21,22 +26,36 @@ def units(request, cluster_id):
                                                    ).units}
 
 
-def execution_done(request, cluster_id, unit_name):
+@pytest.fixture(scope='module')
+def two_units():
+    yield from launched_cluster(horizon_request(layout.DEMO), size=2)
+
+
+def last_execution_id(request, cluster_id, unit_name):
+    execution = units(request, cluster_id)[unit_name].last_execution
+    return execution.id if execution else None
+
+
+def execution_done(request, cluster_id, unit_name, before=None):
+    """The unit once an execution newer than `before` (an id) is done."""
     unit = units(request, cluster_id)[unit_name]
     execution = unit.last_execution
-    if execution and execution.state in ('SUCCESS', 'ERROR'):
+    if execution and execution.id != before and execution.state in (
+            'SUCCESS', 'ERROR'):
         return unit
     return None
 
 
-def test_mark_unhealthy_marks_without_replacing(demo_cluster):
-    request, cluster = demo_cluster
+def test_mark_unhealthy_marks_without_replacing(two_units):
+    request, cluster = two_units
     before = unit_servers(request, cluster.id)
+    previous = last_execution_id(request, cluster.id, '1')
 
     healing.start(request, cluster, units(request, cluster.id)['1'],
                   heal=False)
 
-    unit = wait_for(lambda: execution_done(request, cluster.id, '1'), 60,
+    unit = wait_for(lambda: execution_done(request, cluster.id, '1',
+                                           previous), 60,
                     what='the mark execution')
     assert unit.last_execution.state == 'SUCCESS'
     assert unit.last_execution.requested_by == 'demo'
@@ -50,10 +69,11 @@ def test_mark_unhealthy_marks_without_replacing(demo_cluster):
 
 
 def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
-        demo_cluster):
-    request, cluster = demo_cluster
+        two_units):
+    request, cluster = two_units
     before = unit_servers(request, cluster.id)
     unit = units(request, cluster.id)['0']
+    previous = last_execution_id(request, cluster.id, '0')
 
     healing.start(request, cluster, unit, heal=True)
     refused = None
@@ -64,12 +84,14 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
     assert refused is not None, 'a second heal of the unit was started'
 
     wait_until_replaced(request, cluster.id, '0', before['0'])
-    healed = wait_for(lambda: execution_done(request, cluster.id, '0'), 30,
+    healed = wait_for(lambda: execution_done(request, cluster.id, '0',
+                                             previous), 30,
                       what='the heal execution')
     assert healed.last_execution.state == 'SUCCESS'
     assert healed.last_execution.heal is True
     # The Executions tab's row, and its details: every step.
-    [row] = cluster_state.fetch_history(request, cluster.id)
+    row = [r for r in cluster_state.fetch_history(request, cluster.id)
+           if r['id'] == healed.last_execution.id][0]
     assert (row['unit'], row['requested_by'], row['outcome']) == (
         '0', 'demo', 'replaced')
     details = cluster_state.fetch_execution(request, cluster.id, row['id'])
@@ -85,12 +107,13 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
     assert unit_servers(request, cluster.id)['1'] == before['1']
 
 
-def test_heal_cluster_replaces_the_units_already_marked(demo_cluster):
-    request, cluster = demo_cluster
+def test_heal_cluster_replaces_the_units_already_marked(two_units):
+    request, cluster = two_units
     before = unit_servers(request, cluster.id)
+    previous = last_execution_id(request, cluster.id, '1')
     healing.start(request, cluster, units(request, cluster.id)['1'],
                   heal=False)
-    wait_for(lambda: execution_done(request, cluster.id, '1'), 60,
+    wait_for(lambda: execution_done(request, cluster.id, '1', previous), 60,
              what='the mark execution')
 
     healing.heal_cluster(request, cluster.id)
@@ -104,9 +127,10 @@ def test_heal_cluster_replaces_the_units_already_marked(demo_cluster):
     assert unit_servers(request, cluster.id)['0'] == before['0']
 
 
-def test_paused_self_healing_reports_but_does_not_heal(demo_cluster):
-    request, cluster = demo_cluster
+def test_paused_self_healing_reports_but_does_not_heal(two_units):
+    request, cluster = two_units
     before = unit_servers(request, cluster.id)
+    previous = last_execution_id(request, cluster.id, '0')
 
     assert healing.set_self_healing(request, cluster.id, False) == 6
     paused = units(request, cluster.id)['0']
@@ -117,7 +141,7 @@ def test_paused_self_healing_reports_but_does_not_heal(demo_cluster):
                                         request.user.project_id))
     time.sleep(8)  # well past the ~1 s an enabled alarm takes to fire
     assert unit_servers(request, cluster.id) == before
-    assert units(request, cluster.id)['0'].last_execution is None
+    assert last_execution_id(request, cluster.id, '0') == previous
 
     # Resumed, a real failure heals. (The same fake event would not: Nova
     # says the server is ACTIVE.)
@@ -127,11 +151,11 @@ def test_paused_self_healing_reports_but_does_not_heal(demo_cluster):
     wait_until_replaced(request, cluster.id, '0', before['0'])
 
 
-def test_a_unit_that_lost_its_subscription_is_re_protected(demo_cluster):
+def test_a_unit_that_lost_its_subscription_is_re_protected(two_units):
     """As after Zaqar lost its store: the unit shows unprotected, and
     Re-protect has Heat recreate the subscription (with a new trust), so a
     real failure heals again. Its server stays."""
-    request, cluster = demo_cluster
+    request, cluster = two_units
     before = unit_servers(request, cluster.id)
     unit = units(request, cluster.id)['1']
     zaqar = api.zaqar.zaqarclient(request)
