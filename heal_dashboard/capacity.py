@@ -20,6 +20,10 @@ GROUPS = ('OS::Heat::ResourceGroup', 'OS::Heat::AutoScalingGroup')
 class StackSize:
     fixed: int      # resources a cluster has whatever its size
     per_unit: int   # resources each unit adds (its nested stack's own too)
+    # Of the fixed, those a template's condition may leave out (e.g. the
+    # floating IP without an external network): counted, as Heat's limit
+    # is a worst case.
+    optional: int = 0
 
     def total(self, units):
         return self.fixed + self.per_unit * units
@@ -33,7 +37,7 @@ def stack_size(template, files, registry):
     every resource, plus those of a nested template a type maps to (the
     environment's registry, then the files), a group's definition counted
     per unit. `template` and `files` are parsed YAML (a file by name)."""
-    fixed = per_unit = 0
+    fixed = per_unit = optional = 0
     for resource in (template.get('resources') or {}).values():
         kind = resource.get('type')
         if kind in GROUPS:
@@ -43,19 +47,21 @@ def stack_size(template, files, registry):
             # The group itself, then each unit: its nested stack resource
             # and what that stack holds.
             fixed += 1
-            per_unit += 1 + _nested_total(unit, files, registry)
-        else:
-            fixed += 1 + _nested_total(kind, files, registry)
-    return StackSize(fixed, per_unit)
+            per_unit += 1 + _nested(unit, files, registry).total(1)
+            continue
+        nested = _nested(kind, files, registry)
+        fixed += 1 + nested.total(1)
+        optional += nested.optional + (
+            1 + nested.total(1) if 'condition' in resource else 0)
+    return StackSize(fixed, per_unit, optional)
 
 
-def _nested_total(kind, files, registry):
-    """Resources inside a type that is a template (0 for a native one)."""
-    kind = registry.get(kind, kind)
-    nested = files.get(kind)
+def _nested(kind, files, registry):
+    """The size of the template a type is (nothing for a native one)."""
+    nested = files.get(registry.get(kind, kind))
     if nested is None:
-        return 0
-    return stack_size(nested, files, registry).total(1)
+        return StackSize(0, 0)
+    return stack_size(nested, files, registry)
 
 
 def needs(units, flavor=None, ports=False):

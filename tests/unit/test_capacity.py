@@ -12,6 +12,7 @@ UNIT = {'resources': {
 STANDIN_SERVER = {'resources': {'fake': {'type': 'OS::Heat::TestResource'}}}
 CLUSTER = {'resources': {
     'healing': {'type': 'OS::Mistral::Workflow'},
+    'address': {'type': 'OS::Neutron::FloatingIP', 'condition': 'public'},
     'units': {'type': 'OS::Heat::ResourceGroup', 'properties': {
         'count': 3, 'resource_def': {'type': 'Heal::Unit'}}}}}
 
@@ -20,15 +21,16 @@ def test_a_group_counts_each_units_nested_stack_and_its_resources():
     files = {'unit.yaml': UNIT, 'standin/server.yaml': STANDIN_SERVER}
     real = capacity.stack_size(CLUSTER, files, {
         'Heal::Unit': 'unit.yaml', 'Heal::Server': 'OS::Nova::Server'})
-    # The workflow and the group; a unit: itself, a server, an alarm.
-    assert real == capacity.StackSize(fixed=2, per_unit=3)
+    # The workflow, the address (if made) and the group; a unit: itself,
+    # a server, an alarm.
+    assert real == capacity.StackSize(fixed=3, per_unit=3, optional=1)
     standin = capacity.stack_size(CLUSTER, files, {
         'Heal::Unit': 'unit.yaml', 'Heal::Server': 'standin/server.yaml'})
     # A stand-in server is a stack of its own: one resource more.
-    assert standin == capacity.StackSize(fixed=2, per_unit=4)
-    assert standin.total(10) == 42
-    assert standin.most_units(42) == 10
-    assert standin.most_units(41) == 9
+    assert standin == capacity.StackSize(fixed=3, per_unit=4, optional=1)
+    assert standin.total(10) == 43
+    assert standin.most_units(43) == 10
+    assert standin.most_units(42) == 9
 
 
 def test_the_bundled_templates_count_as_heat_would():
