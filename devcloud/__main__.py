@@ -11,6 +11,8 @@
 """
 
 import argparse
+import concurrent.futures
+import functools
 import os
 import signal
 import subprocess
@@ -54,22 +56,38 @@ def prepare_horizon():
                 command[0], result.stderr[-2000:]))
 
 
-def start_compute():
-    """The compute tier (see compute.py); nova-compute once Placement
-    answers, then its host mapped into the cell."""
+def prepare_compute():
+    """The compute tier's configuration and, the first time, its set-up:
+    databases, service users and catalog entries one after another (they
+    share Keystone's roles), then every schema at once. Run while the
+    orchestration services start."""
     compute.write_configs()
     compute.data_dirs()
-    first = not os.path.exists(compute.INITIALISED)
-    first_metric = not os.path.exists(compute.METRIC_INITIALISED)
-    if first:
-        timed('compute dbs', compute.initialise)
+    schemas = []
+    if not os.path.exists(compute.INITIALISED):
+        compute.register()
+        schemas.append(functools.partial(timed, 'compute dbs',
+                                         compute.sync_databases))
+    if not os.path.exists(compute.METRIC_INITIALISED):
+        compute.register_metric()
+        schemas.append(functools.partial(timed, 'gnocchi db',
+                                         compute.sync_metric))
     first_load_balancer = not os.path.exists(
         compute.LOAD_BALANCER_INITIALISED)
-    if first_metric:
-        timed('gnocchi db', compute.initialise_metric)
     if first_load_balancer:
-        timed('octavia db', compute.initialise_load_balancer)
+        compute.register_load_balancer()
+        schemas.append(functools.partial(timed, 'octavia db',
+                                         compute.sync_load_balancer))
+    process.together(*schemas)
+    if first_load_balancer:
         mark_done(compute.LOAD_BALANCER_INITIALISED)
+
+
+def start_compute():
+    """The compute tier (see compute.py), prepared: nova-compute once
+    Placement answers, then its host mapped into the cell."""
+    first = not os.path.exists(compute.INITIALISED)
+    first_metric = not os.path.exists(compute.METRIC_INITIALISED)
     started = start_and_wait(services.compute_tier())
     started += start_and_wait([services.nova_compute()])
     timed('compute host', compute.map_compute_host)
@@ -110,11 +128,16 @@ def start():
     started += start_and_wait([services.keystone()])
     if first:
         timed('keystone data', bootstrap.populate_keystone)
-        timed('service dbs', bootstrap.sync_services)
-        mark_done(INITIALISED)
-    started += start_and_wait(services.openstack())
-    if services.has_compute():
-        started += start_compute()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        compute_prepared = (pool.submit(prepare_compute)
+                            if services.has_compute() else None)
+        if first:
+            timed('service dbs', bootstrap.sync_services)
+            mark_done(INITIALISED)
+        started += start_and_wait(services.openstack())
+        if compute_prepared:
+            compute_prepared.result()
+            started += start_compute()
     if not services.horizon().running_pid():
         timed('horizon static', prepare_horizon)
     started += start_and_wait([services.horizon()])

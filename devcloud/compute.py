@@ -20,6 +20,7 @@ Without that venv the local cloud is the control plane alone, and the
 Launch form uses the stand-ins.
 """
 
+import functools
 import io
 import os
 import shutil
@@ -101,30 +102,33 @@ def write_configs():
                     layout.config_file(project, paste))
 
 
-def initialise():
+def register():
     """First start of the tier (also on a cloud initialised without it):
-    databases, service users, catalog entries, schemas and cells."""
+    its databases, service users and catalog entries."""
     bootstrap.create_databases(DATABASES)
     bootstrap.add_services(bootstrap.admin_client(), SERVICE_USERS, CATALOG)
-    sync_databases()
 
 
-def initialise_metric():
-    """Gnocchi's database, service user, catalog entry and schema (with
-    Gnocchi's default archive policies)."""
+def register_metric():
     bootstrap.create_databases(('gnocchi',))
     bootstrap.add_services(bootstrap.admin_client(), ('gnocchi',),
                            METRIC_CATALOG)
+
+
+def sync_metric():
+    """Gnocchi's schema, with its default archive policies."""
     process.run_once([services.compute_bin('gnocchi-upgrade'),
                       '--config-file', layout.config_file('gnocchi')])
 
 
-def initialise_load_balancer():
-    """Octavia's database, service user, catalog entry, schema and the
-    install's throwaway CA."""
+def register_load_balancer():
     bootstrap.create_databases(('octavia',))
     bootstrap.add_services(bootstrap.admin_client(), ('octavia',),
                            LOAD_BALANCER_CATALOG)
+
+
+def sync_load_balancer():
+    """Octavia's schema and the install's throwaway CA."""
     make_octavia_ca()
     _schema_from_models('octavia', 'devcloud.octavia_schema',
                         'octavia-db-manage', layout.config_file('octavia'),
@@ -185,22 +189,27 @@ def _manage(tool, config_file, *args):
 
 
 def sync_databases():
-    """Every compute database's schema, and Nova's cells."""
+    """Every compute database's schema, and Nova's cells: Nova's steps in
+    order, the other services' at the same time."""
     nova_conf = layout.config_file('nova')
-    _manage('nova-manage', nova_conf, 'api_db', 'sync')
-    # Cell0's database is named from [database] connection (nova ->
-    # nova_cell0): no password on a command line.
-    _manage('nova-manage', nova_conf, 'cell_v2', 'map_cell0')
-    _manage('nova-manage', nova_conf, 'cell_v2', 'create_cell',
-            '--name', 'cell1')
-    _manage('nova-manage', nova_conf, 'db', 'sync')
-    _manage('placement-manage', layout.config_file('placement'),
-            'db', 'sync')
-    _manage('glance-manage', layout.config_file('glance', 'glance-api.conf'),
-            'db_sync')
-    _schema_from_models('neutron', 'devcloud.neutron_schema',
-                        'neutron-db-manage', layout.config_file('neutron'),
-                        'heads')
+
+    def nova():
+        _manage('nova-manage', nova_conf, 'api_db', 'sync')
+        # Cell0's database is named from [database] connection (nova ->
+        # nova_cell0): no password on a command line.
+        _manage('nova-manage', nova_conf, 'cell_v2', 'map_cell0')
+        _manage('nova-manage', nova_conf, 'cell_v2', 'create_cell',
+                '--name', 'cell1')
+        _manage('nova-manage', nova_conf, 'db', 'sync')
+    process.together(
+        nova,
+        functools.partial(_manage, 'placement-manage',
+                          layout.config_file('placement'), 'db', 'sync'),
+        functools.partial(_manage, 'glance-manage', layout.config_file(
+            'glance', 'glance-api.conf'), 'db_sync'),
+        functools.partial(_schema_from_models, 'neutron',
+                          'devcloud.neutron_schema', 'neutron-db-manage',
+                          layout.config_file('neutron'), 'heads'))
 
 
 def _schema_from_models(database, module, manage_tool, config_file,

@@ -6,6 +6,7 @@ also stops whatever it forked (mistral-server's and oslo.service's workers
 linger after their master otherwise).
 """
 
+import concurrent.futures
 import dataclasses
 import os
 import signal
@@ -189,6 +190,17 @@ def _signal(pgid, signum):
         os.killpg(pgid, signum)
     except ProcessLookupError:
         pass
+
+
+def together(*steps):
+    """Run set-up steps at once, each in a thread of its own (they wait on
+    a subprocess or the database, not the CPU alone); once all have ended,
+    the first failure is raised."""
+    with concurrent.futures.ThreadPoolExecutor(
+            max_workers=max(1, len(steps))) as pool:
+        futures = [pool.submit(step) for step in steps]
+    for future in futures:
+        future.result()
 
 
 def run_once(argv, user=None, env=None):

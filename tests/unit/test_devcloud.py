@@ -283,3 +283,26 @@ def test_readiness_asks_every_api_the_cloud_runs(monkeypatch):
     infrastructure = {s.name for s in services.infrastructure()}
     assert served - infrastructure <= checked
     assert 'nova-compute' in checked
+
+
+def test_set_up_steps_run_together_and_the_first_failure_is_raised():
+    """A first start's schemas are made at once: two steps that each wait
+    for the other finish only if they run at the same time."""
+    import threading
+    both = threading.Barrier(2, timeout=5)
+    ended = []
+
+    def step(name):
+        both.wait()
+        ended.append(name)
+
+    process.together(lambda: step('nova'), lambda: step('glance'))
+    assert sorted(ended) == ['glance', 'nova']
+
+    def failing():
+        raise process.DevcloudError('glance-manage failed')
+    with pytest.raises(process.DevcloudError, match='glance-manage'):
+        process.together(lambda: ended.append('heat'), failing)
+    # The others were not abandoned.
+    assert 'heat' in ended
+    process.together()  # nothing to do
