@@ -88,7 +88,12 @@ def launch_from_form(page, template_id, name, fields):
     wait_for_modal(page)
     page.fill('#id_name', name)
     for field, value in fields.items():
-        page.fill('#' + field, str(value))
+        # A parameter with allowed values is a select.
+        field = page.locator('#' + field)
+        if field.evaluate('element => element.tagName') == 'SELECT':
+            field.select_option(str(value))
+        else:
+            field.fill(str(value))
     screenshot(page, 'launch-form-' + template_id)
     page.click('.modal-footer input[type=submit], '
                '.modal-footer button[type=submit]')
