@@ -54,7 +54,9 @@ def test_compute_configs_render_with_the_options_that_mattered():
                    'notification_format = unversioned',
                    'notify_on_state_change = vm_and_task_state',
                    'driver = messagingv2',
-                   'send_service_user_token = true'):
+                   'send_service_user_token = true',
+                   # The demo project holds 100 real units.
+                   'instances = 200'):
         assert option in nova
     # Nova, Placement (and the rest of the tier) on psycopg2.
     for name in ('nova.conf', 'placement.conf', 'glance-api.conf',
