@@ -41,6 +41,7 @@ SERVER_FAILED = ('ERROR', 'SHUTOFF', 'DELETED', 'SOFT_DELETED', 'SUSPENDED')
 
 # Mistral states of an execution that has not finished.
 UNFINISHED = ('IDLE', 'RUNNING', 'PAUSED')
+FINISHED = ('SUCCESS', 'ERROR', 'CANCELLED')
 # The healing workflow's own waits end every heal within about 25 minutes
 # (lease 5, Heat busy 7.5, replacement 5, settling 5, mark 1): one still
 # unfinished after this lost an action when Mistral's engine stopped.
@@ -593,7 +594,7 @@ def unit_names_by_stack(resources):
 def execution_row(execution, unit_names):
     state = execution_state(execution)
     params = _get(execution, 'input') or {}
-    finished = state.state in ('SUCCESS', 'ERROR', 'CANCELLED')
+    finished = state.state in FINISHED
     return {
         'id': state.id, 'state': state.state, 'created': state.created,
         'duration': _duration(state.created, state.updated)
@@ -979,7 +980,7 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
             _seconds(state.created), 'Mistral',
             Said(N_('heal started by %(by)s'), by=by) if state.heal else
             Said(N_('mark unhealthy started by %(by)s'), by=by)))
-        if state.state in ('SUCCESS', 'ERROR', 'CANCELLED'):
+        if state.state in FINISHED:
             entries.append(TimelineEntry(
                 _seconds(state.updated), 'Mistral', _ended(state)))
     for event in events or ():

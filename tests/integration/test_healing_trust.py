@@ -27,8 +27,6 @@ from tests.integration.conftest import replaced_one_at_a_time
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
 
-FINISHED = ('SUCCESS', 'ERROR', 'CANCELLED')
-
 
 @pytest.fixture(scope='module', autouse=True)
 def reader():
@@ -58,7 +56,8 @@ def new_outcomes(request, cluster_id, stack_id, seen, count, timeout=90):
     def finished():
         new = [e for e in executions_of(request, cluster_id, stack_id)
                if e['id'] not in seen]
-        if len(new) >= count and all(e['state'] in FINISHED for e in new):
+        if len(new) >= count and all(e['state'] in health.FINISHED
+                                     for e in new):
             return new
         return None
     executions = wait_for(finished, timeout, what='%d executions' % count)
@@ -72,7 +71,7 @@ def quiet(request, cluster_id, timeout=90):
     old server's delete after a replacement) holds its unit's lease for a
     moment."""
     def still_running():
-        return any(e['state'] not in FINISHED
+        return any(e['state'] not in health.FINISHED
                    for e in executions_of(request, cluster_id))
     wait_for(lambda: not still_running(), timeout,
              what="the cluster's executions to finish")

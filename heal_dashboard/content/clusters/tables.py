@@ -295,10 +295,8 @@ class UpdateClusterRow(tables.Row):
 
 
 def template_title(cluster):
-    try:
-        return catalog.load().get(cluster.template_id).title
-    except KeyError:
-        return cluster.template_id or '-'
+    template = catalog.load().find(cluster.template_id)
+    return template.title if template else (cluster.template_id or '-')
 
 
 class ClustersTable(tables.DataTable):

@@ -57,10 +57,7 @@ class OverviewTab(tabs.Tab):
     def get_context_data(self, request):
         cluster = self.tab_group.kwargs['cluster']
         template_id = api.heat.template_id_of(cluster)
-        try:
-            template = catalog.load().get(template_id)
-        except KeyError:
-            template = None
+        template = catalog.load().find(template_id)
         parameters = sorted(
             (name, value) for name, value in
             (getattr(cluster, 'parameters', None) or {}).items()
@@ -189,7 +186,7 @@ class UnitsTab(tabs.TableTab):
             and all(unit.settled for unit in state.units))
         context['refresh_interval'] = REFRESH_INTERVAL
         context['idle_interval'] = IDLE_INTERVAL
-        context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
+        context['tab_param'] = self.get_id()
         return context
 
 
@@ -290,7 +287,7 @@ class ExecutionsTab(tabs.TableTab):
             for row in context['executions_table'].data)
         context['refresh_interval'] = REFRESH_INTERVAL
         context['idle_interval'] = IDLE_INTERVAL
-        context['tab_param'] = '%s__%s' % (self.tab_group.slug, self.slug)
+        context['tab_param'] = self.get_id()
         context['autoscaling'] = self.autoscaling()
         return context
 

@@ -341,8 +341,8 @@ class DetailView(ClusterPageMixin, tabs.TabbedTableView):
     def get_cluster_state(self):
         """The cluster; when the Units tab is asked for, its units too,
         read in the same round of concurrent calls."""
-        units_tab = '%s__%s' % (self.tab_group_class.slug,
-                                cluster_tabs.UnitsTab.slug)
+        units_tab = tabs.base.SEPARATOR.join(
+            (self.tab_group_class.slug, cluster_tabs.UnitsTab.slug))
         return read_cluster(self.request, lambda: cluster_state.fetch(
             self.request, self.kwargs['cluster_id'],
             with_units=(self.request.GET.get(
