@@ -190,11 +190,16 @@ class HealPolicy:
 
     def as_state(self):
         """The healing state's variables that hold it."""
-        return {'mode': 'report' if self.report_only else 'replace',
+        return {'mode': mode(self.report_only),
                 'breaker_heals': self.breaker_heals,
                 'breaker_window': self.breaker_window,
                 'grace': self.grace, 'budget': self.budget,
                 'min_healthy': self.min_healthy}
+
+
+def mode(report_only):
+    """The healing state's word the workflow reads for report-only."""
+    return 'report' if report_only else 'replace'
 
 
 @functools.lru_cache(maxsize=1)

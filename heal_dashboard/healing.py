@@ -239,7 +239,7 @@ def set_report_only(request, cluster_id, report_only):
     marks a verified failure without replacing it while report-only."""
     api.mistral.healing_state_update(
         request, catalog.healing_state_name(cluster_id),
-        mode='report' if report_only else 'replace')
+        mode=catalog.mode(report_only))
 
 
 def set_heal_policy(request, cluster_id, policy):

@@ -151,7 +151,7 @@ def heal_policy_fields(policy):
     return {
         'mode': forms.ChoiceField(
             label=_('Failed Units'), choices=MODE_CHOICES,
-            initial='report' if policy.report_only else 'replace'),
+            initial=catalog.mode(policy.report_only)),
         'grace': forms.IntegerField(
             label=_('Grace Period (seconds)'), min_value=0,
             max_value=MAX_GRACE_SECONDS, initial=policy.grace,
