@@ -531,7 +531,7 @@ def test_switched_off_alarms_mean_self_healing_is_paused():
 def test_a_heal_timeline_joins_every_service_in_time_order():
     parts = health.group_unit_resources(
         cluster_resources(unit_resources(0)))['0'][1]
-    now = health.datetime.datetime(2026, 11, 25, 10, 1, 0)
+    now = datetime.datetime(2026, 11, 25, 10, 1, 0)
     alarm_changes = [
         {'type': 'rule change', 'alarm_id': 'alarm_deleted-0',
          'timestamp': '2026-11-25T10:00:30.5', 'detail': '{}'},
@@ -590,5 +590,5 @@ def test_a_timeline_without_some_services_shows_the_rest():
     parts = health.group_unit_resources(
         cluster_resources(unit_resources(0)))['0'][1]
     entries = health.timeline(parts, None, None, [execution(0, 'RUNNING')],
-                              None, health.datetime.datetime(2026, 1, 1))
+                              None, datetime.datetime(2026, 1, 1))
     assert [e.source for e in entries] == ['Mistral']
