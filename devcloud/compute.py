@@ -231,26 +231,6 @@ def _query(database, sql):
         return conn.execute(sql).fetchall()
 
 
-def wait_for_conductor(timeout=30):
-    """Until nova-conductor consumes its RabbitMQ queue (it has no port to
-    answer on): nova-compute's first call to it is lost before that, and
-    nova-compute waits 10 s ("Timed out waiting for nova-conductor").
-    Past the timeout the start goes on: nova-compute retries."""
-    import amqp
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with amqp.Connection(
-                    '%s:5672' % layout.HOST, userid=credentials.RABBIT_USER,
-                    password=credentials.get('rabbit_password')) as connection:
-                if connection.channel().queue_declare(
-                        'conductor', passive=True).consumer_count:
-                    return
-        except (OSError, amqp.exceptions.AMQPError):
-            pass  # not declared yet (NotFound), or RabbitMQ busy
-        time.sleep(0.5)
-
-
 def map_compute_host(timeout=90):
     """Wait until nova-compute has registered its node, and map it into
     the cell (nova-manage discover_hosts) the first time."""

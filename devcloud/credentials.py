@@ -110,9 +110,6 @@ def redis_url():
     return 'redis://:%s@%s:6379' % (get('redis_password'), layout.HOST)
 
 
-RABBIT_USER = 'devcloud'
-
-
 def transport_url():
-    return 'rabbit://%s:%s@%s:5672/' % (RABBIT_USER, get('rabbit_password'),
-                                        layout.HOST)
+    return 'rabbit://devcloud:%s@%s:5672/' % (get('rabbit_password'),
+                                              layout.HOST)
