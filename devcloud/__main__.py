@@ -93,8 +93,6 @@ def start_compute():
     first = not os.path.exists(compute.INITIALISED)
     first_metric = not os.path.exists(compute.METRIC_INITIALISED)
     started = start_and_wait(services.compute_tier())
-    if not services.nova_compute().running_pid():
-        timed('nova-conductor', compute.wait_for_conductor)
     started += start_and_wait([services.nova_compute()])
     timed('compute host', compute.map_compute_host)
     if first:
