@@ -2,6 +2,7 @@
 the clients' own classes."""
 
 import datetime
+import json
 
 from heatclient.v1 import stacks as heat_stacks
 from openstack_dashboard.test.test_data import utils
@@ -150,10 +151,26 @@ def cluster_resources(*units, healing_skip=(), octavia=False):
     return top + [r for unit in units for r in unit]
 
 
-def all_alarms(count, state='ok', fired_at=BUILT):
-    return {'%s-%d' % (alarm, i): {'state': state,
-                                   'state_timestamp': fired_at}
-            for i in range(count) for alarm, _kind in health.ALARMS}
+def event_query(server_id):
+    return [{'field': 'traits.instance_id', 'op': 'eq', 'type': 'string',
+             'value': server_id}]
+
+
+def fired_reason(server_id):
+    """Aodh's reason when an event hit an alarm watching this server."""
+    return ('Event <id=event-1,event_type=compute.instance.delete.end> hits '
+            'the query <query=%s>.' % json.dumps(event_query(server_id),
+                                                 sort_keys=True))
+
+
+def all_alarms(count, state='ok', fired_for='server-%d'):
+    """Each unit's alarms, watching its server; in alarm, they fired for
+    `fired_for` (the unit's server unless told)."""
+    return {'%s-%d' % (alarm, i): {
+        'state': state, 'event_rule': {'query': event_query('server-%d' % i)},
+        'state_reason': (fired_reason(fired_for % i) if state == 'alarm'
+                         else 'Not evaluated yet')}
+        for i in range(count) for alarm, _kind in health.ALARMS}
 
 
 def all_queues(messages=0, confirmed=True):

@@ -4,7 +4,9 @@ member (Octavia), its grace period and its place in the heal queue."""
 
 import dataclasses
 import datetime
+import json
 import math
+import re
 
 from heal_dashboard.health.history import ExecutionState
 from heal_dashboard.health.history import executions_by_unit_stack
@@ -49,9 +51,11 @@ class AlarmState:
     alarm_id: str
     state: str       # ok, alarm, insufficient data, disabled, missing
                      # or unknown
-    fired_at: str = None
-    # It fired before the unit's server was last (re)built: the failure it
-    # saw was healed (an event alarm stays in alarm until it fires again).
+    # The server Aodh's record says it last fired for (None: not known).
+    fired_for: str = None
+    # It fired for an earlier server of the unit: the failure it saw was
+    # healed (an event alarm stays in alarm after the heal, watching the
+    # new server).
     healed: bool = False
 
 
@@ -127,9 +131,35 @@ def member_state(member_resource, members):
                        operating=member.get('operating_status'))
 
 
-def alarm_states(parts, alarms, built):
-    """The unit's alarms; `built` is when its server was last (re)built:
-    an alarm that fired before it saw a failure that was healed."""
+# Aodh's reason for an event alarm's firing names the query the event hit,
+# which names the server: the one record of what the alarm last fired for
+# (the evaluator moves neither state_timestamp nor timestamp when it fires).
+_EVENT_REASON = re.compile(r'^Event <.*> hits the query <query=(.*)>\.$',
+                           re.DOTALL)
+
+
+def _watched_server(query):
+    return next((condition.get('value') for condition in query or ()
+                 if isinstance(condition, dict)
+                 and condition.get('field') == 'traits.instance_id'), None)
+
+
+def fired_for(alarm):
+    """The server an event alarm last fired for, from Aodh's reason; None
+    when the reason names none (never fired, or set by hand)."""
+    match = _EVENT_REASON.match(field(alarm, 'state_reason') or '')
+    if not match:
+        return None
+    try:
+        return _watched_server(json.loads(match.group(1)))
+    except ValueError:
+        return None
+
+
+def alarm_states(parts, alarms):
+    """The unit's alarms. One that fired for another server than the one
+    it watches now (Heat moved it to the replacement) saw a failure that
+    was healed."""
     states = []
     for resource_name, kind in ALARMS:
         resource = parts.get(resource_name)
@@ -146,10 +176,12 @@ def alarm_states(parts, alarms, built):
             # A switched-off alarm (self-healing paused) evaluates nothing.
             state = (field(alarm, 'state')
                      if field(alarm, 'enabled', True) else 'disabled')
-            fired_at = field(alarm, 'state_timestamp')
+            server = fired_for(alarm) if state == 'alarm' else None
+            watched = _watched_server(
+                (field(alarm, 'event_rule') or {}).get('query'))
             states.append(AlarmState(
-                kind, alarm_id, state, fired_at,
-                healed=state == 'alarm' and to_the_second(fired_at) < built))
+                kind, alarm_id, state, fired_for=server,
+                healed=server is not None and server != watched))
     return states
 
 
@@ -300,11 +332,7 @@ def units(resources, servers=None, alarms=None, queues=None,
         server = (servers or {}).get(server_id)
         server_status = (field(server, 'status') if servers is not None
                          else resource_status(server_resource) or None)
-        # An alarm stays in alarm after a heal: only one that fired since
-        # the server was last (re)built speaks of this server.
-        unit_alarms = alarm_states(parts, alarms, to_the_second(
-            field(server_resource, 'updated_time')
-            or field(server_resource, 'creation_time')))
+        unit_alarms = alarm_states(parts, alarms)
         execution = latest.get(stack_id)
         health, reasons = judge(
             resource_status(unit), server_resource, server_status, unit_alarms,

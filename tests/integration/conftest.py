@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import override_settings
 from heatclient import exc as heat_exc
 from openstack_auth import user as auth_user
+from zaqarclient.queues.v2 import client as zaqar_client
 
 from devcloud import compute
 from devcloud import layout
@@ -16,6 +17,8 @@ from devcloud import process
 from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import catalog
+from heal_dashboard import cluster_state
+from heal_dashboard import health
 from heal_dashboard.api import session as api_session
 from heal_dashboard.content.clusters import views
 
@@ -202,3 +205,63 @@ def real_cluster():
     request = horizon_request(layout.DEMO)
     assert BUNDLED.standins_for(available(request)) == []
     yield from launched_cluster(request, size=3)
+
+
+def unit_of(request, cluster_id, name):
+    [unit] = [u for u in cluster_state.fetch(request, cluster_id).units
+              if u.name == name]
+    return unit
+
+
+def executions_of(request, cluster_id, stack_id=None):
+    """The executions of the unit (once they name it: the alarm path's
+    name it when they finish), or with None all of the cluster's."""
+    return [e for e in api.mistral.executions_list(
+        request, catalog.workflow_name(cluster_id))
+        if stack_id is None or health.unit_stack_of(e) == stack_id]
+
+
+def new_outcomes(request, cluster_id, stack_id, seen, count, timeout=90):
+    """The outputs of the unit's executions not in `seen`, once `count` of
+    them have started and all have finished."""
+    def finished():
+        new = [e for e in executions_of(request, cluster_id, stack_id)
+               if e['id'] not in seen]
+        if len(new) >= count and all(e['state'] in health.FINISHED
+                                     for e in new):
+            return new
+        return None
+    executions = wait_for(finished, timeout, what='%d executions' % count)
+    for execution in executions:
+        assert execution['state'] == 'SUCCESS', execution['state_info']
+    return [e['output'] for e in executions]
+
+
+def quiet(request, cluster_id, timeout=90):
+    """Until no execution of the cluster runs: a late alarm's heal (the
+    old server's delete after a replacement) holds its unit's lease for a
+    moment."""
+    def still_running():
+        return any(e['state'] not in health.FINISHED
+                   for e in executions_of(request, cluster_id))
+    wait_for(lambda: not still_running(), timeout,
+             what="the cluster's executions to finish")
+
+
+def seen_ids(request, cluster_id, stack_id=None):
+    return {e['id'] for e in executions_of(request, cluster_id, stack_id)}
+
+
+def post(user, queue_name, *bodies):
+    zaqar = zaqar_client.Client(session=layout.session_for(user),
+                                conf={'client_uuid': str(uuid.uuid4())})
+    zaqar.queue(queue_name, auto_create=False).post(
+        [{'body': body, 'ttl': 300} for body in bodies])
+
+
+def alarm_message(alarm_id, server_id):
+    """A message of the shape Aodh's Zaqar notifier posts."""
+    return {'alarm_id': alarm_id, 'reason': 'an event hit the query',
+            'reason_data': {'type': 'event', 'event': {
+                'event_type': 'compute.instance.delete.end',
+                'traits': [['instance_id', 1, server_id]]}}}

@@ -22,8 +22,14 @@ from heal_dashboard import health
 from tests.integration.conftest import BUNDLED
 from tests.integration.conftest import REAL_PARAMETERS
 from tests.integration.conftest import available
+from tests.integration.conftest import alarm_message
 from tests.integration.conftest import horizon_request
 from tests.integration.conftest import launched_cluster
+from tests.integration.conftest import new_outcomes
+from tests.integration.conftest import post
+from tests.integration.conftest import quiet
+from tests.integration.conftest import seen_ids
+from tests.integration.conftest import unit_of
 from tests.integration.conftest import settled
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import replaced_one_at_a_time
@@ -58,10 +64,6 @@ def test_launched_cluster_is_listed_with_its_units(shared_cluster):
     assert summary.units == 3
 
 
-# Each kind of failure on a unit of its own: a stand-in unit is healed by
-# its alarm only while Aodh's record says it fired since Heat last changed
-# it, and Aodh's evaluator does not move an alarm's state_timestamp when it
-# fires (see the README: a second heal of a stand-in unit is refused).
 @pytest.mark.parametrize('event, unit', [('delete', '0'), ('stopped', '1'),
                                          ('error', '2')])
 def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
@@ -99,6 +101,45 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
     story = cluster_state.fetch_timeline(request, cluster.id, unit)
     assert {'Aodh', 'Zaqar', 'Mistral', 'Heat'} <= {
         entry.source for entry in story.entries}, story
+
+
+def test_a_healed_stand_in_unit_heals_again_for_a_new_failure_only(
+        shared_cluster):
+    """Without Nova, Aodh's record decides: the alarm must have fired for
+    the server named. An alarm stays in alarm after its heal, watching the
+    replacement: messages naming the replacement before it fails are
+    refused; its own failure, on another alarm, heals it again."""
+    request, cluster = shared_cluster
+    failed = unit_servers(request, cluster.id)['0']
+    inject.publish(inject.compute_event('stopped', failed,
+                                        request.user.project_id))
+    healed = wait_until_replaced(request, cluster.id, '0', failed)['0']
+    quiet(request, cluster.id)
+    unit = unit_of(request, cluster.id, '0')
+    alarms = {alarm.kind: alarm for alarm in unit.alarms}
+    assert alarms['stopped'].healed and alarms['stopped'].fired_for == failed
+    # (Its health otherwise: this cloud's Nova knows no stand-in server.)
+    assert 'alarm on stopped fired' not in unit.reasons, unit.reasons
+
+    seen = seen_ids(request, cluster.id, unit.stack_id)
+    # Anyone in the project may post to the queue (the demo project has
+    # a reader).
+    poster = (layout.READER if request.user.username == 'demo'
+              else layout.ADMIN)
+    post(poster, unit.queue.name,
+         alarm_message(alarms['stopped'].alarm_id, healed),
+         alarm_message(alarms['error'].alarm_id, healed))
+    outputs = new_outcomes(request, cluster.id, unit.stack_id, seen, 2)
+    assert sorted((o['outcome'], o['cause']) for o in outputs) == [
+        ('refused', 'Aodh: alarm alarm_error is %s, not fired for server %s'
+         % (alarms['error'].state, healed)),
+        ('refused', 'Aodh: alarm alarm_stopped is alarm, not fired for '
+         'server %s' % healed)]
+    assert unit_servers(request, cluster.id)['0'] == healed
+
+    inject.publish(inject.compute_event('error', healed,
+                                        request.user.project_id))
+    wait_until_replaced(request, cluster.id, '0', healed)
 
 
 def test_the_launch_form_stands_in_for_what_the_cloud_lacks(demo_request):

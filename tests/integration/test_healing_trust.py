@@ -13,7 +13,6 @@ import uuid
 import pytest
 from mistralclient.api import client as mistral_client
 from novaclient import client as nova_client
-from zaqarclient.queues.v2 import client as zaqar_client
 
 from devcloud import bootstrap
 from devcloud import layout
@@ -22,6 +21,12 @@ from heal_dashboard import catalog
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
+from tests.integration.conftest import alarm_message
+from tests.integration.conftest import new_outcomes
+from tests.integration.conftest import post
+from tests.integration.conftest import quiet
+from tests.integration.conftest import seen_ids
+from tests.integration.conftest import unit_of
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import replaced_one_at_a_time
 from tests.integration.conftest import wait_for
@@ -36,68 +41,8 @@ def reader():
     return layout.READER
 
 
-def unit_of(request, cluster_id, name):
-    [unit] = [u for u in cluster_state.fetch(request, cluster_id).units
-              if u.name == name]
-    return unit
-
-
-def executions_of(request, cluster_id, stack_id=None):
-    """The executions of the unit (once they name it: the alarm path's
-    name it when they finish), or with None all of the cluster's."""
-    return [e for e in api.mistral.executions_list(
-        request, catalog.workflow_name(cluster_id))
-        if stack_id is None or health.unit_stack_of(e) == stack_id]
-
-
-def new_outcomes(request, cluster_id, stack_id, seen, count, timeout=90):
-    """The outputs of the unit's executions not in `seen`, once `count` of
-    them have started and all have finished."""
-    def finished():
-        new = [e for e in executions_of(request, cluster_id, stack_id)
-               if e['id'] not in seen]
-        if len(new) >= count and all(e['state'] in health.FINISHED
-                                     for e in new):
-            return new
-        return None
-    executions = wait_for(finished, timeout, what='%d executions' % count)
-    for execution in executions:
-        assert execution['state'] == 'SUCCESS', execution['state_info']
-    return [e['output'] for e in executions]
-
-
-def quiet(request, cluster_id, timeout=90):
-    """Until no execution of the cluster runs: a late alarm's heal (the
-    old server's delete after a replacement) holds its unit's lease for a
-    moment."""
-    def still_running():
-        return any(e['state'] not in health.FINISHED
-                   for e in executions_of(request, cluster_id))
-    wait_for(lambda: not still_running(), timeout,
-             what="the cluster's executions to finish")
-
-
-def seen_ids(request, cluster_id, stack_id=None):
-    return {e['id'] for e in executions_of(request, cluster_id, stack_id)}
-
-
 def nova(user=layout.DEMO):
     return nova_client.Client('2.1', session=layout.session_for(user))
-
-
-def post(user, queue_name, *bodies):
-    zaqar = zaqar_client.Client(session=layout.session_for(user),
-                                conf={'client_uuid': str(uuid.uuid4())})
-    zaqar.queue(queue_name, auto_create=False).post(
-        [{'body': body, 'ttl': 300} for body in bodies])
-
-
-def alarm_message(alarm_id, server_id):
-    """A message of the shape Aodh's Zaqar notifier posts."""
-    return {'alarm_id': alarm_id, 'reason': 'an event hit the query',
-            'reason_data': {'type': 'event', 'event': {
-                'event_type': 'compute.instance.delete.end',
-                'traits': [['instance_id', 1, server_id]]}}}
 
 
 def test_a_reader_posting_to_the_healing_queue_replaces_nothing(

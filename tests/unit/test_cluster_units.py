@@ -48,9 +48,8 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.set_cluster(1)
         # Aodh keeps the alarm in alarm after the heal rebuilt the server.
         self.mock_alarms_list.return_value = [
-            dict(alarm, alarm_id=alarm_id, state='alarm',
-                 state_timestamp='2026-11-25T09:59:59.000000')
-            for alarm_id, alarm in test_data.all_alarms(1).items()]
+            dict(alarm, alarm_id=alarm_id) for alarm_id, alarm in
+            test_data.all_alarms(1, 'alarm', 'old-server-%d').items()]
 
         res = self.get_units()
 

@@ -240,24 +240,35 @@ def test_without_nova_the_server_resource_stands_in():
     assert unit.health == health.HEALTHY
 
 
-def test_an_alarm_fired_after_the_server_was_built_is_unhealthy():
+def test_an_alarm_fired_for_the_server_it_watches_is_unhealthy():
     [unit] = health.units(
         cluster_resources(unit_resources(0)), servers(1),
-        all_alarms(1, 'alarm', fired_at='2026-11-25T10:00:05.123456'),
-        all_queues())
+        all_alarms(1, 'alarm'), all_queues())
     assert unit.health == health.UNHEALTHY
     assert 'alarm on deleted fired' in unit.reasons
     assert not any(alarm.healed for alarm in unit.alarms)
 
 
-def test_an_alarm_that_fired_before_a_replacement_is_history():
-    # Aodh keeps the alarm state after the heal replaced the server.
+def test_an_alarm_that_fired_for_a_replaced_server_is_history():
+    # Aodh keeps the alarm in alarm after the heal; Heat moved it to the
+    # new server.
     [unit] = health.units(
         cluster_resources(unit_resources(0)), servers(1),
-        all_alarms(1, 'alarm', fired_at='2026-11-25T09:59:59.000000'),
-        all_queues())
+        all_alarms(1, 'alarm', fired_for='old-server-%d'), all_queues())
     assert unit.health == health.HEALTHY
     assert all(alarm.healed for alarm in unit.alarms)
+    assert {alarm.fired_for for alarm in unit.alarms} == {'old-server-0'}
+
+
+def test_an_alarm_set_by_hand_reads_fired():
+    # No event named in Aodh's reason: nothing says it was healed.
+    alarms = all_alarms(1, 'alarm')
+    for alarm in alarms.values():
+        alarm['state_reason'] = 'Manually set via API'
+    [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
+                          alarms, all_queues())
+    assert unit.health == health.UNHEALTHY
+    assert not any(alarm.healed for alarm in unit.alarms)
 
 
 def test_a_running_execution_means_healing():
