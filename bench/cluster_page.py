@@ -118,8 +118,8 @@ class Cloud:
             session=session, mistral_url='http://%s:8989/v2' % layout.HOST)
 
     def create(self, units):
-        from heal_dashboard import catalog
-        bundled = catalog.load()
+        from heal_dashboard import template_bundle
+        bundled = template_bundle.load()
         fixed = bundled.get('fixed')
         spec = bundled.launch_spec(fixed, set())
         spec['parameters'] = {'cluster_size': units, 'alarm_cache_seconds': 0}
@@ -172,11 +172,11 @@ class Cloud:
         finished: it gives its turn back after the unit settled."""
         import json
 
-        from heal_dashboard import catalog
+        from heal_dashboard import template_bundle
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             for execution in self.mistral.executions.list(
-                    workflow_name=catalog.workflow_name(cluster_id),
+                    workflow_name=template_bundle.workflow_name(cluster_id),
                     fields=['output', 'state']):
                 output = json.loads(execution.output or '{}')
                 if output.get('outcome') == 'replaced':

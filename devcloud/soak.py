@@ -75,9 +75,9 @@ def clients():
 def launch_cluster(size=2, real=True, prefix='soak'):
     """A fixed-size cluster as the demo user, of real servers (or of
     stand-ins); its id once created."""
-    from heal_dashboard import catalog
+    from heal_dashboard import template_bundle
     heat, _nova = clients()
-    bundled = catalog.load()
+    bundled = template_bundle.load()
     fixed = bundled.get('fixed')
     parameters = {'cluster_size': size, 'alarm_cache_seconds': 0}
     if real:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from openstack_dashboard.api import base
 
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import exceptions as heal_exceptions
 from heal_dashboard import health
 
@@ -115,18 +115,18 @@ def fetch(request, cluster_id, with_units=True):
         alarms = pool.submit(attempt, 'alarming', _alarms)
         executions = pool.submit(attempt, 'workflowv2',
                                  api.mistral.executions_list,
-                                 catalog.workflow_name(cluster_id))
+                                 template_bundle.workflow_name(cluster_id))
         # The grace period and heal budget, from the healing state; the
         # heal queue's tickets.
         healing_state = pool.submit(attempt, 'workflowv2',
                                     api.mistral.healing_state_get,
-                                    catalog.healing_state_name(cluster_id))
+                                    template_bundle.healing_state_name(cluster_id))
         turns = pool.submit(attempt, 'workflowv2', api.mistral.heal_turns,
-                            catalog.turns_name(cluster_id))
+                            template_bundle.turns_name(cluster_id))
         servers = (pool.submit(attempt, 'compute', api.nova.servers_list)
                    if base.is_service_enabled(request, 'compute') else None)
         queue = pool.submit(attempt, 'messaging', _queues,
-                            [catalog.queue_name(cluster_id)])
+                            [template_bundle.queue_name(cluster_id)])
         known_pool = _known_pool(cluster_id)
         known_members = (known_pool, pool.submit(
             attempt, 'load-balancer', api.octavia.members_list,
@@ -138,7 +138,7 @@ def fetch(request, cluster_id, with_units=True):
             return ClusterState(cluster, [], problems)
         members = _members(attempt, problems, cluster_id, resources,
                            known_members)
-        policy = catalog.heal_policy(healing_state.result())
+        policy = template_bundle.heal_policy(healing_state.result())
         units = health.units(
             resources, servers=servers.result() if servers else None,
             alarms=alarms.result(), queues=queue.result(),
@@ -202,7 +202,7 @@ def fetch_scaling(request, cluster):
                                api.heat.stack_template, cluster.id)
         metadata = pool.submit(attempt, 'orchestration',
                                api.heat.resource_metadata, cluster.id,
-                               catalog.UNITS_RESOURCE)
+                               template_bundle.UNITS_RESOURCE)
         signals = pool.submit(attempt, 'orchestration',
                               api.heat.scaling_signals, cluster.id)
         return health.scaling(resources.result(), cluster.parameters or {},
@@ -226,7 +226,7 @@ def fetch_history(request, cluster_id):
     """Every run of the cluster's healing workflow, named by unit (each
     row with its cluster_id, for the link to its details): two calls at
     once."""
-    workflow = catalog.workflow_name(cluster_id)
+    workflow = template_bundle.workflow_name(cluster_id)
     with _executor(2) as pool:
         executions = pool.submit(api.mistral.executions_list, request,
                                  workflow)
@@ -258,7 +258,8 @@ def fetch_execution(request, cluster_id, execution_id):
         resources = pool.submit(api.heat.resources_list, request, cluster_id)
         cluster = cluster.result()
         execution = execution.result()
-        if execution['workflow_name'] != catalog.workflow_name(cluster.id):
+        if execution['workflow_name'] != template_bundle.workflow_name(
+                cluster.id):
             return None
         return ExecutionDetails(
             cluster=cluster,
@@ -289,7 +290,7 @@ def fetch_timeline(request, cluster_id, unit_name, events_limit=50):
         resources = pool.submit(api.heat.resources_list, request, cluster_id)
         executions = pool.submit(attempt, 'workflowv2',
                                  api.mistral.executions_list,
-                                 catalog.workflow_name(cluster_id))
+                                 template_bundle.workflow_name(cluster_id))
         cluster = cluster.result()
         found = health.group_unit_resources(resources.result()).get(
             unit_name)

@@ -19,7 +19,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import health
 from heal_dashboard import words
@@ -40,7 +40,7 @@ def heal_scope(cluster):
     """What a heal of this cluster's units updates: its template's word
     (the unit's own stack for fixed-size clusters), the whole cluster for
     one this plugin does not know."""
-    template = catalog.load().find(api.heat.template_id_of(cluster))
+    template = template_bundle.load().find(api.heat.template_id_of(cluster))
     return template.heal_scope if template else 'cluster'
 
 
@@ -56,7 +56,7 @@ def refuse_if_busy(request, cluster_id):
 def start(request, cluster, unit, heal):
     """Start the healing workflow for `unit` of `cluster`; the execution's
     id. Refused while the cluster is busy or a heal of the unit runs."""
-    workflow = catalog.workflow_name(cluster.id)
+    workflow = template_bundle.workflow_name(cluster.id)
     refuse_if_busy(request, cluster.id)
     running = running_for_unit(request, workflow, unit.stack_id)
     if running:
@@ -124,7 +124,7 @@ def heal_cluster(request, cluster_id):
     scaling since the launch."""
     cluster = refuse_if_busy(request, cluster_id)
     parameters = {}
-    template = catalog.load().find(api.heat.template_id_of(cluster))
+    template = template_bundle.load().find(api.heat.template_id_of(cluster))
     if template is not None and template.size_order:
         parameters[template.size_parameter] = health.cluster_size(
             api.heat.resources_list(request, cluster_id))
@@ -138,7 +138,7 @@ def resize(request, cluster_id, size, chosen=()):
     highest-numbered. Refused while the cluster is busy, and when it would
     keep fewer healthy units than the heal policy's minimum."""
     cluster = refuse_if_busy(request, cluster_id)
-    template = catalog.load().find(api.heat.template_id_of(cluster))
+    template = template_bundle.load().find(api.heat.template_id_of(cluster))
     if template is None or not template.removal_parameter:
         raise Refused(_('Only a fixed-size cluster is resized here: an '
                         'autoscaling one scales through its policies.'))
@@ -146,8 +146,8 @@ def resize(request, cluster_id, size, chosen=()):
     removed = health.removed_by_resize([u.name for u in units], size, chosen)
     kept_healthy = sum(1 for u in units if u.name not in removed
                        and u.health == health.HEALTHY)
-    policy = catalog.heal_policy(api.mistral.healing_state_get(
-        request, catalog.healing_state_name(cluster_id)))
+    policy = template_bundle.heal_policy(api.mistral.healing_state_get(
+        request, template_bundle.healing_state_name(cluster_id)))
     if removed and kept_healthy < policy.min_healthy:
         raise Refused(_('Removing units %(units)s would leave %(kept)d '
                         'healthy units, fewer than the heal policy\'s '
@@ -179,7 +179,7 @@ def refresh(request, cluster_id, values, batch, pause):
     recorded in the healing state. Refused while busy, for a cluster that
     is not refreshed here, and when nothing would change."""
     cluster = refuse_if_busy(request, cluster_id)
-    template = catalog.load().find(api.heat.template_id_of(cluster))
+    template = template_bundle.load().find(api.heat.template_id_of(cluster))
     if template is None or not template.refresh_parameters:
         raise Refused(_('Only a fixed-size cluster is refreshed here.'))
     current = cluster.parameters or {}
@@ -188,14 +188,14 @@ def refresh(request, cluster_id, values, batch, pause):
     if not changed:
         raise Refused(_('Nothing to refresh: the units already have this '
                         'image and flavor.'))
-    policy = catalog.heal_policy(api.mistral.healing_state_get(
-        request, catalog.healing_state_name(cluster_id)))
+    policy = template_bundle.heal_policy(api.mistral.healing_state_get(
+        request, template_bundle.healing_state_name(cluster_id)))
     batch_name, pause_name, in_service_name = template.refresh_parameters
     api.heat.stack_update_existing(request, cluster_id, dict(
         changed, **{batch_name: batch, pause_name: pause,
                     in_service_name: policy.min_healthy}))
     api.mistral.healing_state_update(
-        request, catalog.healing_state_name(cluster_id), refresh={
+        request, template_bundle.healing_state_name(cluster_id), refresh={
             'since': datetime.datetime.now(datetime.timezone.utc).strftime(
                 '%Y-%m-%dT%H:%M:%SZ'),
             'changes': changed, 'by': request.user.username})
@@ -224,7 +224,7 @@ def set_self_healing(request, cluster_id, enabled):
         # heals that tripped it no longer count.
         changes.update(suspended=None, breaker_reset=breaker_now())
     api.mistral.healing_state_update(
-        request, catalog.healing_state_name(cluster_id), **changes)
+        request, template_bundle.healing_state_name(cluster_id), **changes)
     alarm_ids = list(health.alarm_names(
         api.heat.resources_list(request, cluster_id)))
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
@@ -238,16 +238,17 @@ def set_report_only(request, cluster_id, report_only):
     says so, and the workflow, for every heal that is not a person's,
     marks a verified failure without replacing it while report-only."""
     api.mistral.healing_state_update(
-        request, catalog.healing_state_name(cluster_id),
-        mode=catalog.mode(report_only))
+        request, template_bundle.healing_state_name(cluster_id),
+        mode=template_bundle.mode(report_only))
 
 
 def set_heal_policy(request, cluster_id, policy):
-    """The cluster's heal policy (a catalog.HealPolicy), kept in its
+    """The cluster's heal policy (a template_bundle.HealPolicy), kept in its
     healing state (no stack update: that would walk every unit, and
     replace the marked ones of a report-only cluster)."""
     api.mistral.healing_state_update(
-        request, catalog.healing_state_name(cluster_id), **policy.as_state())
+        request, template_bundle.healing_state_name(cluster_id),
+        **policy.as_state())
 
 
 def scale(request, cluster_id, policy, action):

@@ -12,4 +12,8 @@ def translated(text):
     if not isinstance(text, said.Said):
         return text
     message = gettext(text.message)
-    return message % text.values if text.values else message
+    if not text.values:
+        return message
+    # Words inside words (a cause in a heal's end) are translated too.
+    return message % {name: translated(value)
+                      for name, value in text.values.items()}

@@ -44,6 +44,8 @@ def event(event_id, resource_name, stack_name,
     from heatclient.v1 import events as heat_events
     return heat_events.Event(heat_events.EventManager(None), {
         'id': event_id, 'resource_name': resource_name,
+        'logical_resource_id': resource_name,
+        'physical_resource_id': '%s-%s' % (resource_name, event_id),
         'event_time': BUILT, 'resource_status': status,
         'resource_status_reason': 'state changed',
         'links': [{'rel': 'stack', 'href': 'http://heat/v1/p/stacks/%s/%s'

@@ -3,7 +3,7 @@ its first failure's cause."""
 
 import dataclasses
 
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard.health.resources import field
 from heal_dashboard.health.resources import resource_status
 
@@ -26,7 +26,7 @@ def unit_stacks(cluster, stacks):
     stack Heat names "<cluster>-units-<suffix>".
     """
     group_prefix = '%s-%s-' % (field(cluster, 'stack_name'),
-                               catalog.UNITS_RESOURCE)
+                               template_bundle.UNITS_RESOURCE)
     groups = {field(s, 'id') for s in stacks
               if field(s, 'parent') == field(cluster, 'id')
               and (field(s, 'stack_name') or '').startswith(group_prefix)}

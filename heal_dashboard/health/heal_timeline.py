@@ -4,11 +4,15 @@ import dataclasses
 import datetime
 import json
 
+from heal_dashboard.health.alarm_reasons import alarm_reason
 from heal_dashboard.health.history import FINISHED
+from heal_dashboard.health.history import cause_words
 from heal_dashboard.health.history import execution_state
 from heal_dashboard.health.history import heal_took
 from heal_dashboard.health.resources import ALARMS
+from heal_dashboard.health.resources import ALARMS_LOADED
 from heal_dashboard.health.resources import MEMBER
+from heal_dashboard.health.resources import SERVER
 from heal_dashboard.health.resources import field
 from heal_dashboard.health.resources import parse_time
 from heal_dashboard.health.resources import to_the_second
@@ -26,25 +30,54 @@ class TimelineEntry:
     after: int = None
 
 
+# An alarm's state in a person's words (as on the Units tab).
+ALARM_STATE_WORDS = {
+    'insufficient data': N_('watching'),
+    'ok': N_('watching'),
+    'alarm': N_('fired'),
+}
+
+
+def _fired(kind, reason, words, **values):
+    """`words` naming what the alarm fired on, from Aodh's reason."""
+    event_type, server = alarm_reason(reason)
+    if server:
+        return Said(words, kind=kind, event=event_type, server=server,
+                    **values)
+    return None
+
+
 def _alarm_change(change, kinds):
     detail = change.get('detail') or ''
     try:
-        state = json.loads(detail).get('state', detail)
-    except (ValueError, AttributeError):
-        state = detail
-    return Said(N_('alarm on %(kind)s: %(state)s'),
-                kind=kinds.get(change.get('alarm_id'), '?'), state=state)
+        detail = json.loads(detail)
+    except ValueError:
+        detail = {}
+    if not isinstance(detail, dict):
+        detail = {}
+    state = detail.get('state', '?')
+    kind = kinds.get(change.get('alarm_id'), '?')
+    if state == 'alarm':
+        fired = _fired(kind, detail.get('transition_reason'),
+                       N_('the %(kind)s alarm fired: %(event)s of server '
+                          '%(server)s'))
+        if fired:
+            return fired
+    if state in ALARM_STATE_WORDS:
+        return Said(N_('the %(kind)s alarm: %(state)s'), kind=kind,
+                    state=Said(ALARM_STATE_WORDS[state]))
+    return Said(N_('the %(kind)s alarm: %(state)s'), kind=kind, state=state)
 
 
-def _message(message, now):
+def _message(message, kinds, now):
     body = message.get('body') or {}
-    if not isinstance(body, dict):
-        body = {}
     at = now - datetime.timedelta(seconds=message.get('age') or 0)
-    return (at.isoformat(), Said(
-        N_('queued: alarm %(alarm)s went to %(state)s (%(why)s)'),
-        alarm=body.get('alarm_name', '?'), state=body.get('current', '?'),
-        why=body.get('reason', '')))
+    kind = kinds.get(body.get('alarm_id'), '?')
+    return (at.isoformat(), _fired(
+        kind, body.get('reason'), N_('queued: the message of the %(kind)s '
+                                     'alarm for server %(server)s')) or Said(
+        N_('queued: the message of the %(kind)s alarm (%(state)s)'),
+        kind=kind, state=body.get('current', '?')))
 
 
 def timeline(unit_parts, alarm_changes, messages, executions, events, now):
@@ -66,7 +99,7 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
                                          'Aodh', _alarm_change(change,
                                                                kinds)))
     for message in messages:
-        at, what = _message(message, now)
+        at, what = _message(message, kinds, now)
         entries.append(TimelineEntry(to_the_second(at), 'Zaqar', what))
     for execution in executions or ():
         state = execution_state(execution)
@@ -78,10 +111,13 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
         if state.state in FINISHED:
             entries.append(TimelineEntry(
                 to_the_second(state.updated), 'Mistral', _ended(state)))
-    for event in events or ():
-        entries.append(TimelineEntry(
-            to_the_second(field(event, 'event_time')), 'Heat',
-            _heat_event(event)))
+    # Heat lists newest first: oldest first, so that a second's events
+    # keep their order through the sort.
+    for event in reversed(events or ()):
+        what = _heat_event(event)
+        if what is not None:
+            entries.append(TimelineEntry(
+                to_the_second(field(event, 'event_time')), 'Heat', what))
     entries.sort(key=lambda entry: entry.at)
     for before, entry in zip(entries, entries[1:], strict=False):
         try:
@@ -99,25 +135,68 @@ def _ended(state):
                     state=state.state, why=state.error)
     took = heal_took(state.times)
     if took is not None:
-        return Said(N_('heal %(state)s: %(outcome)s; the unit settled on its '
-                       'new server %(took).1f s after the failure'),
-                    state=state.state, outcome=state.outcome, took=took)
+        return Said(N_('heal %(state)s: %(cause)s, %(outcome)s; the unit '
+                       'settled on its new server %(took).1f s after the '
+                       'failure'), state=state.state,
+                    cause=cause_words(state), outcome=state.outcome, took=took)
+    if state.outcome:
+        return Said(N_('heal %(state)s: %(cause)s, %(outcome)s')
+                    if state.heal else
+                    N_('mark unhealthy %(state)s: %(cause)s, %(outcome)s'),
+                    state=state.state, cause=cause_words(state),
+                    outcome=state.outcome)
     return Said(N_('heal %(state)s') if state.heal else
                 N_('mark unhealthy %(state)s'), state=state.state)
 
 
-# A heal's change to the load balancer, in words: Heat adds the new
-# server's member, then removes the old one.
-MEMBER_EVENTS = {
-    'CREATE_COMPLETE': N_('pool member %(member)s added'),
-    'DELETE_COMPLETE': N_('pool member %(member)s removed'),
+# A heal in Heat's events, in words: the unit's update, its server marked,
+# the new one made, the old one removed; the load balancer's member added,
+# then the old removed; the alarms moved to the new server. Heat's steps in
+# between (a part in progress, the alarm-cache wait) are left out; any other
+# event is shown as Heat says it.
+HEAT_EVENTS = {
+    (SERVER, 'CHECK_FAILED'): N_('server marked unhealthy: %(reason)s'),
+    (SERVER, 'CREATE_IN_PROGRESS'): N_('new server being made'),
+    (SERVER, 'CREATE_COMPLETE'): N_('new server %(id)s made'),
+    (SERVER, 'DELETE_IN_PROGRESS'): N_('old server being removed'),
+    (SERVER, 'DELETE_COMPLETE'): N_('old server %(id)s removed'),
+    (MEMBER, 'CREATE_COMPLETE'): N_('pool member %(id)s added'),
+    (MEMBER, 'DELETE_COMPLETE'): N_('pool member %(id)s removed'),
+}
+
+
+# The unit stack's own events, by their status.
+UNIT_EVENTS = {
+    'CREATE_IN_PROGRESS': N_('unit being made'),
+    'CREATE_COMPLETE': N_('unit made'),
+    'UPDATE_IN_PROGRESS': N_('unit update started'),
+    'UPDATE_COMPLETE': N_('unit updated'),
+}
+
+
+ALARM_RESOURCES = dict(ALARMS)
+
+
+ALARM_EVENTS = {
+    'CREATE_COMPLETE': N_('the %(kind)s alarm watches the server'),
+    'UPDATE_COMPLETE': N_('the %(kind)s alarm now watches the new server'),
 }
 
 
 def _heat_event(event):
-    status = field(event, 'resource_status')
-    if field(event, 'resource_name') == MEMBER and status in MEMBER_EVENTS:
-        return Said(MEMBER_EVENTS[status],
-                    member=field(event, 'physical_resource_id'))
-    return '%s %s: %s' % (field(event, 'resource_name'), status,
-                          field(event, 'resource_status_reason') or '')
+    """The event in words, or None for a step the story leaves out."""
+    name = field(event, 'resource_name')
+    status = field(event, 'resource_status') or ''
+    reason = field(event, 'resource_status_reason') or ''
+    if (name, status) in HEAT_EVENTS:
+        return Said(HEAT_EVENTS[name, status], reason=reason,
+                    id=field(event, 'physical_resource_id') or '?')
+    # The stack's own events are named after it; Heat's reason says so.
+    if reason.startswith('Stack ') and status in UNIT_EVENTS:
+        return Said(UNIT_EVENTS[status])
+    if name in ALARM_RESOURCES and status in ALARM_EVENTS:
+        return Said(ALARM_EVENTS[status], kind=ALARM_RESOURCES[name])
+    if status.endswith('IN_PROGRESS') or name == ALARMS_LOADED or (
+            name == MEMBER and status == 'UPDATE_COMPLETE'):
+        return None
+    return '%s %s: %s' % (name, status, reason)

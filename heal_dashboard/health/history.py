@@ -38,6 +38,8 @@ class ExecutionState:
     # failed) and why, in words; None while it runs.
     outcome: str = None
     cause: str = None
+    # What its verification found (the workflow's output `failure`).
+    failure: str = None
     # Where the time went (the workflow's output `times`): {step: ISO}.
     times: dict = None
 
@@ -75,6 +77,7 @@ def execution_state(execution):
         outcome=output.get('outcome') or (
             'failed' if state == 'ERROR' else None),
         cause=output.get('cause'),
+        failure=output.get('failure'),
         times=output.get('times') if isinstance(
             output.get('times'), dict) else None)
 
@@ -107,6 +110,32 @@ def execution_history(executions, resources):
     return [execution_row(execution, unit_names) for execution in executions]
 
 
+# What the workflow's verification found, in a person's words: Nova's
+# status of the server named, or (stand-in servers) the alarm that fired.
+FAILURE_WORDS = {
+    'gone': Said(N_('server deleted')),
+    'DELETED': Said(N_('server deleted')),
+    'SOFT_DELETED': Said(N_('server deleted')),
+    'deleting': Said(N_('server being deleted')),
+    'alarm_deleted': Said(N_('server deleted')),
+    'ERROR': Said(N_('server in error')),
+    'alarm_error': Said(N_('server in error')),
+    'SHUTOFF': Said(N_('server stopped')),
+    'alarm_stopped': Said(N_('server stopped')),
+}
+
+
+def cause_words(state):
+    """Why a heal ran, in words: who asked, or the failure found."""
+    if state.requested_by and state.requested_by != 'alarm':
+        return Said(N_('asked by %(who)s'), who=state.requested_by)
+    if state.failure in FAILURE_WORDS:
+        return FAILURE_WORDS[state.failure]
+    if state.failure:
+        return Said(N_('server %(status)s'), status=state.failure)
+    return Said(N_('alarm fired'))
+
+
 def execution_row(execution, unit_names):
     state = execution_state(execution)
     params = field(execution, 'input') or {}
@@ -121,6 +150,7 @@ def execution_row(execution, unit_names):
         'heal': state.heal,
         'outcome': state.outcome or (
             'in progress' if state.state in UNFINISHED else '-'),
+        'cause': cause_words(state),
         'detail': state.cause or state.error or params.get('reason') or '',
         'took': _took_words(heal_took(state.times)),
         'steps': heal_steps(state.times),

@@ -3,7 +3,7 @@ their parts, the healing stack's, the pool; what the other modules share."""
 
 import datetime
 
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 
 
 # The unit template's resources, by name.
@@ -32,6 +32,10 @@ ALARMS = (('alarm_deleted', 'deleted'), ('alarm_stopped', 'stopped'),
           ('alarm_error', 'error'))
 
 
+# Waits out Aodh's event-alarm cache after the alarms are made.
+ALARMS_LOADED = 'alarms_loaded'
+
+
 def field(item, key, default=None):
     if isinstance(item, dict):
         return item.get(key, default)
@@ -47,7 +51,7 @@ def group_unit_resources(resources):
     """{unit name: (the unit's own resource, {part name: resource})} from
     Heat's nested resource list of a cluster (nested_depth=2)."""
     units = {field(r, 'resource_name'): r for r in resources
-             if field(r, 'parent_resource') == catalog.UNITS_RESOURCE}
+             if field(r, 'parent_resource') == template_bundle.UNITS_RESOURCE}
     by_stack = {field(u, 'physical_resource_id'): name
                 for name, u in units.items()}
     parts = {name: {} for name in units}
@@ -64,7 +68,8 @@ def pool_id(resources):
     return next((field(r, 'physical_resource_id') for r in resources
                  if (field(r, 'resource_name'), field(r, 'parent_resource'),
                      field(r, 'resource_type')) == (
-                         POOL, catalog.LOAD_BALANCER_RESOURCE, OCTAVIA_POOL)),
+                         POOL, template_bundle.LOAD_BALANCER_RESOURCE,
+                         OCTAVIA_POOL)),
                 None)
 
 
@@ -72,12 +77,13 @@ def healing_parts(resources):
     """{part name: resource} of the cluster's healing stack (its queue
     and trigger), from the same nested resource list."""
     healing = [r for r in resources
-               if field(r, 'resource_name') == catalog.HEALING_RESOURCE
+               if field(r, 'resource_name') == template_bundle.HEALING_RESOURCE
                and not field(r, 'parent_resource')]
     stack_id = field(healing[0], 'physical_resource_id') if healing else None
     parts = {}
     for resource in resources:
-        if (field(resource, 'parent_resource') == catalog.HEALING_RESOURCE
+        if (field(resource, 'parent_resource')
+                == template_bundle.HEALING_RESOURCE
                 and stack_id_of(resource) == stack_id):
             _keep_current(parts, resource)
     return parts
@@ -149,3 +155,4 @@ def alarm_names(resources):
             for r in resources
             if field(r, 'resource_type') == 'OS::Aodh::EventAlarm'
             and field(r, 'physical_resource_id')}
+

@@ -4,7 +4,7 @@ signals, and why Heat would ignore a signal now."""
 import dataclasses
 import re
 
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard.health.resources import cluster_size
 from heal_dashboard.health.resources import field
 from heal_dashboard.health.resources import resource_status
@@ -196,7 +196,7 @@ def scaling(resources, parameters, alarms, template=None,
                              None))
 
     group = [r for r in top
-             if field(r, 'resource_name') == catalog.UNITS_RESOURCE]
+             if field(r, 'resource_name') == template_bundle.UNITS_RESOURCE]
     metadata = group_metadata or {}
     cooldown_end = metadata.get('cooldown_end')
     return Scaling(

@@ -4,10 +4,10 @@ member (Octavia), its grace period and its place in the heal queue."""
 
 import dataclasses
 import datetime
-import json
 import math
-import re
 
+from heal_dashboard.health.alarm_reasons import alarm_reason
+from heal_dashboard.health.alarm_reasons import watched_server
 from heal_dashboard.health.history import ExecutionState
 from heal_dashboard.health.history import executions_by_unit_stack
 from heal_dashboard.health.resources import ALARMS
@@ -131,29 +131,10 @@ def member_state(member_resource, members):
                        operating=member.get('operating_status'))
 
 
-# Aodh's reason for an event alarm's firing names the query the event hit,
-# which names the server: the one record of what the alarm last fired for
-# (the evaluator moves neither state_timestamp nor timestamp when it fires).
-_EVENT_REASON = re.compile(r'^Event <.*> hits the query <query=(.*)>\.$',
-                           re.DOTALL)
-
-
-def _watched_server(query):
-    return next((condition.get('value') for condition in query or ()
-                 if isinstance(condition, dict)
-                 and condition.get('field') == 'traits.instance_id'), None)
-
-
 def fired_for(alarm):
     """The server an event alarm last fired for, from Aodh's reason; None
     when the reason names none (never fired, or set by hand)."""
-    match = _EVENT_REASON.match(field(alarm, 'state_reason') or '')
-    if not match:
-        return None
-    try:
-        return _watched_server(json.loads(match.group(1)))
-    except ValueError:
-        return None
+    return alarm_reason(field(alarm, 'state_reason'))[1]
 
 
 def alarm_states(parts, alarms):
@@ -177,7 +158,7 @@ def alarm_states(parts, alarms):
             state = (field(alarm, 'state')
                      if field(alarm, 'enabled', True) else 'disabled')
             server = fired_for(alarm) if state == 'alarm' else None
-            watched = _watched_server(
+            watched = watched_server(
                 (field(alarm, 'event_rule') or {}).get('query'))
             states.append(AlarmState(
                 kind, alarm_id, state, fired_for=server,

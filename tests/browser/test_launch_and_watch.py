@@ -1,8 +1,9 @@
 """A person's path: log in, open Self-Healing, launch a cluster from the
 form (with a grace period), watch it complete, open it, and watch a unit
 fail and heal without reloading, a ticked box surviving every refresh, and
-its new server's grace count down; the Overview says when the circuit
-breaker has suspended automatic healing."""
+its new server's grace count down, then read the heal on the Executions
+tab and the unit's timeline; the Overview says when the circuit breaker
+has suspended automatic healing."""
 
 import re
 import time
@@ -13,7 +14,7 @@ from novaclient import client as nova_client
 
 from devcloud import layout
 from devcloud import services
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from tests.browser.conftest import CLUSTERS_URL
 from tests.browser.conftest import delete_cluster
 from tests.browser.conftest import launch_from_form
@@ -67,6 +68,32 @@ def watch_a_heal_unreloaded(page, name):
     screenshot(page, 'cluster-units-grace')
 
 
+def the_heal_is_told(page, cluster_id):
+    """After the heal: the Executions tab has one line for it in words
+    (cause, outcome, how long), and the unit's timeline tells its story
+    from the alarm to the new server."""
+    deadline = time.monotonic() + 90
+    line = ''
+    while time.monotonic() < deadline:
+        page.goto(CLUSTERS_URL + cluster_id
+                  + '/?tab=cluster_details__executions')
+        lines = [row.inner_text() for row in
+                 page.locator('#executions tbody tr').all()]
+        line = next((text for text in lines if 'replaced' in text), '')
+        if line:
+            break
+        time.sleep(3)
+    assert re.search(r'server (being )?deleted', line), line
+    assert re.search(r'\d+\.\d s', line), line  # the heal took
+    screenshot(page, 'cluster-executions')
+    page.goto(CLUSTERS_URL + cluster_id + '/units/0/')
+    story = page.inner_text('#timeline')
+    for told in ('the deleted alarm fired', 'heal started by alarm',
+                 'server marked unhealthy', 'settled on its new server'):
+        assert told in story, (told, story)
+    screenshot(page, 'unit-timeline')
+
+
 # Longer than a heal takes to show (the heal of unit 0's deleted server
 # comes after the units' own grace has ended, or waits for it).
 GRACE = 40
@@ -76,7 +103,7 @@ def breaker_message_shows(page, cluster_id):
     """The workflow's suspension, written as the circuit breaker writes it,
     in words (escaped) on the Overview."""
     mistral = mistral_client.client(session=layout.session_for(layout.DEMO))
-    name = catalog.healing_state_name(cluster_id)
+    name = template_bundle.healing_state_name(cluster_id)
     variables = dict(mistral.environments.get(name).variables or {})
     variables['suspended'] = {
         'since': '2026-12-02T10:00:00Z',
@@ -114,6 +141,7 @@ def test_demo_user_launches_and_watches_a_cluster(page):
         screenshot(page, 'cluster-units')
         if services.has_compute():
             watch_a_heal_unreloaded(page, name)
+            the_heal_is_told(page, cluster_id)
         breaker_message_shows(page, cluster_id)
 
         page.goto(CLUSTERS_URL)

@@ -13,7 +13,7 @@ import requests
 from devcloud import layout
 from devcloud import services
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import health
 from tests.integration.conftest import demo_cluster  # noqa: F401
@@ -87,7 +87,7 @@ def test_two_people_on_two_workers_at_once_replace_the_unit_once(
     assert alice_worker != bob_worker
 
     wait_until_replaced(request, cluster.id, '0', before['0'], timeout=90)
-    workflow = catalog.workflow_name(cluster.id)
+    workflow = template_bundle.workflow_name(cluster.id)
     [unit] = [u for u in cluster_state.fetch(request, cluster.id).units
               if u.name == '0']
 

@@ -16,13 +16,13 @@ from devcloud import layout
 from devcloud import process
 from devcloud import services
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import health
 from heal_dashboard.api import session as api_session
 from heal_dashboard.content.clusters import views
 
-BUNDLED = catalog.load()
+BUNDLED = template_bundle.load()
 SETTLED = ('COMPLETE', 'FAILED')
 
 
@@ -86,7 +86,7 @@ def available(request):
 def unit_servers(request, cluster_id):
     """{unit name: server id the unit's alarms watch}."""
     heat = api.heat.heatclient(request)
-    group = heat.resources.get(cluster_id, catalog.UNITS_RESOURCE)
+    group = heat.resources.get(cluster_id, template_bundle.UNITS_RESOURCE)
     return {
         unit.resource_name: heat.stacks.output_show(
             unit.physical_resource_id, 'server_id')['output']['output_value']
@@ -150,7 +150,7 @@ def demo_cluster(demo_request):
 
 def unit_stack_status(request, cluster_id, unit):
     heat = api.heat.heatclient(request)
-    group = heat.resources.get(cluster_id, catalog.UNITS_RESOURCE)
+    group = heat.resources.get(cluster_id, template_bundle.UNITS_RESOURCE)
     unit_stack = heat.resources.get(group.physical_resource_id, unit)
     return heat.stacks.get(unit_stack.physical_resource_id).stack_status
 
@@ -217,7 +217,7 @@ def executions_of(request, cluster_id, stack_id=None):
     """The executions of the unit (once they name it: the alarm path's
     name it when they finish), or with None all of the cluster's."""
     return [e for e in api.mistral.executions_list(
-        request, catalog.workflow_name(cluster_id))
+        request, template_bundle.workflow_name(cluster_id))
         if stack_id is None or health.unit_stack_of(e) == stack_id]
 
 

@@ -15,7 +15,7 @@ from devcloud import inject
 from devcloud import layout
 from devcloud import services
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
@@ -64,6 +64,11 @@ def test_launched_cluster_is_listed_with_its_units(shared_cluster):
     assert summary.units == 3
 
 
+# The unit's alarm each injected failure fires.
+ALARM = {'delete': 'alarm_deleted', 'stopped': 'alarm_stopped',
+         'error': 'alarm_error'}
+
+
 @pytest.mark.parametrize('event, unit', [('delete', '0'), ('stopped', '1'),
                                          ('error', '2')])
 def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
@@ -71,7 +76,7 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
     request, cluster = shared_cluster
     before = unit_servers(request, cluster.id)
     project_id = request.user.project_id
-    workflow = catalog.workflow_name(cluster.id)
+    workflow = template_bundle.workflow_name(cluster.id)
     seen = {e['id'] for e in api.mistral.executions_list(request, workflow)}
 
     began = time.monotonic()
@@ -95,8 +100,8 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
         e for e in api.mistral.executions_list(request, workflow)
         if e['id'] not in seen and e['state'] in ('SUCCESS', 'ERROR')], 30,
         what='the heal to end')
-    assert [(e['state'], e['output']['outcome']) for e in executions] == [
-        ('SUCCESS', 'replaced')]
+    assert [(e['state'], e['output']['outcome'], e['output']['failure'])
+            for e in executions] == [('SUCCESS', 'replaced', ALARM[event])]
     # The unit's timeline tells the whole story.
     story = cluster_state.fetch_timeline(request, cluster.id, unit)
     assert {'Aodh', 'Zaqar', 'Mistral', 'Heat'} <= {
@@ -313,7 +318,7 @@ def test_a_refresh_replaces_every_server_one_batch_at_a_time(
                 for s in after.values()} == {flavor.id}
         replaced_one_at_a_time(request, [u.stack_id for u in state.units])
         recorded = api.mistral.healing_state_get(
-            request, catalog.healing_state_name(cluster.id))['refresh']
+            request, template_bundle.healing_state_name(cluster.id))['refresh']
         assert health.refresh_progress(api.heat.resources_list(
             request, cluster.id), recorded['since']) == (
             len(before), len(before))

@@ -17,7 +17,7 @@ from novaclient import client as nova_client
 from devcloud import bootstrap
 from devcloud import layout
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
@@ -85,7 +85,7 @@ def test_a_reader_starting_the_workflow_directly_replaces_nothing(
     # dashboard's own input (a person's heal), and as an alarm would.
     for force in (True, False):
         mistral.executions.create(
-            catalog.workflow_name(cluster.id), workflow_input={
+            template_bundle.workflow_name(cluster.id), workflow_input={
                 'root_stack_id': cluster.id, 'stack_id': unit.stack_id,
                 'server_id': before['1'], 'heal': True, 'scope': 'unit',
                 'force': force, 'reason': 'a reader',
@@ -147,7 +147,7 @@ def dashboard_heal(request, cluster_id, unit):
     """What a Heal click starts, past the dashboard's own refusals (two
     workers may both pass them at once)."""
     return api.mistral.execution_create(
-        request, catalog.workflow_name(cluster_id), {
+        request, template_bundle.workflow_name(cluster_id), {
             'root_stack_id': cluster_id, 'stack_id': unit.stack_id,
             'server_id': unit.server_id, 'heal': True, 'scope': 'unit',
             'force': True, 'reason': 'a click', 'requested_by': 'demo'},
@@ -193,7 +193,7 @@ def test_paused_nothing_heals_by_itself_and_a_person_still_can(
     before = unit_servers(request, cluster.id)
     unit = unit_of(request, cluster.id, '1')
     api.mistral.healing_state_update(
-        request, catalog.healing_state_name(cluster.id), paused=True)
+        request, template_bundle.healing_state_name(cluster.id), paused=True)
     try:
         seen = seen_ids(request, cluster.id, unit.stack_id)
         nova().servers.stop(before['1'])
@@ -210,7 +210,8 @@ def test_paused_nothing_heals_by_itself_and_a_person_still_can(
                             timeout=90)
     finally:
         api.mistral.healing_state_update(
-            request, catalog.healing_state_name(cluster.id), paused=False)
+            request, template_bundle.healing_state_name(cluster.id),
+            paused=False)
 
 
 def test_report_only_marks_a_real_failure_and_a_person_replaces_it(
@@ -246,7 +247,7 @@ def test_a_replace_loop_trips_the_breaker_and_a_person_still_heals(
     still heals it, and Resume lets automatic heals start again."""
     request, cluster = real_cluster
     quiet(request, cluster.id)
-    state = catalog.healing_state_name(cluster.id)
+    state = template_bundle.healing_state_name(cluster.id)
     # Heals before this test do not count.
     api.mistral.healing_state_update(request, state, breaker_heals=1,
                                      breaker_reset=healing.breaker_now())
@@ -309,7 +310,7 @@ def test_a_failure_in_grace_is_healed_when_it_ends_only_if_it_stands(
     before the end of its grace is not replaced at all."""
     request, cluster = real_cluster
     quiet(request, cluster.id)
-    state = catalog.healing_state_name(cluster.id)
+    state = template_bundle.healing_state_name(cluster.id)
     api.mistral.healing_state_update(request, state, grace=GRACE,
                                      breaker_reset=healing.breaker_now())
     admin = nova(layout.ADMIN)
@@ -374,7 +375,7 @@ def test_over_budget_heals_wait_their_turn_one_at_a_time(real_cluster):
     waiting ones with their place in line; no ticket is left behind."""
     request, cluster = real_cluster
     quiet(request, cluster.id)
-    state = catalog.healing_state_name(cluster.id)
+    state = template_bundle.healing_state_name(cluster.id)
     api.mistral.healing_state_update(request, state, budget=1,
                                      breaker_reset=healing.breaker_now())
     admin = nova(layout.ADMIN)
@@ -396,7 +397,7 @@ def test_over_budget_heals_wait_their_turn_one_at_a_time(real_cluster):
 
         replaced_one_at_a_time(request, stacks.values())
         assert api.mistral.heal_turns(
-            request, catalog.turns_name(cluster.id)) == []
+            request, template_bundle.turns_name(cluster.id)) == []
     finally:
         api.mistral.healing_state_update(request, state, budget=None)
 

@@ -16,9 +16,10 @@ from devcloud import compute
 from devcloud import inject
 from devcloud import layout
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import health
+from heal_dashboard.health import history
 from heal_dashboard.content.clusters import forms as cluster_forms
 from tests.integration import events
 from tests.integration.conftest import BUNDLED
@@ -43,6 +44,12 @@ def members_by_unit(request, cluster_id):
     state = cluster_state.fetch(request, cluster_id)
     assert 'load-balancer' not in state.problems, state.problems
     return {u.name: u.member for u in state.units}
+
+
+# The words for a failure, by the state its event reports (a delete is
+# seen while Nova is deleting the server or once it is gone).
+CAUSES = {'deleted': ('server being deleted', 'server deleted'),
+          'stopped': ('server stopped',), 'error': ('server in error',)}
 
 
 def fail_and_heal(real_cluster, unit, fail, event_type, state):
@@ -88,7 +95,7 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
     # found it replaced already.
     [healed] = [u for u in cluster_state.fetch(request, cluster.id).units
                 if u.name == unit]
-    workflow = catalog.workflow_name(cluster.id)
+    workflow = template_bundle.workflow_name(cluster.id)
 
     def finished():
         # An alarm's execution names its unit once it has finished: every
@@ -109,6 +116,9 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
     # failure is at or a few seconds before the event seen here.
     [replaced] = [e for e in executions
                   if e['output']['outcome'] == 'replaced']
+    # Its cause in words, from what Nova said when the workflow asked.
+    cause = history.cause_words(history.execution_state(replaced))
+    assert str(cause) in CAUSES[state], replaced['output']
     times = replaced['output']['times']
     before_seen = (health.parse_time(event['generated'])
                    - health.parse_time(times['failure']))
@@ -167,7 +177,7 @@ def test_the_launch_form_knows_what_fits_from_heat_and_the_quotas(
     assert size.total(3) - size.optional == len(listed), sorted(
         r.resource_type for r in listed)
     form = cluster_forms.LaunchClusterForm(
-        request, catalog=BUNDLED, template=template,
+        request, bundle=BUNDLED, template=template,
         available_services=services_used,
         validation=api.heat.template_validate(
             request, **BUNDLED.launch_spec(template, services_used)))

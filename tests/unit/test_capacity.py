@@ -4,7 +4,7 @@ counted over the template's tree, the quotas its servers take."""
 import types
 
 from heal_dashboard import capacity
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 
 UNIT = {'resources': {
     'server': {'type': 'Heal::Server'},
@@ -34,7 +34,7 @@ def test_a_group_counts_each_units_nested_stack_and_its_resources():
 
 
 def test_the_bundled_templates_count_as_heat_would():
-    bundled = catalog.load()
+    bundled = template_bundle.load()
     real_cloud = {'compute', 'image', 'network', 'load-balancer', 'metric'}
     fixed = bundled.stack_size(bundled.get('fixed'), real_cloud)
     # Server, member, three alarms and the unit's marker, in its stack.

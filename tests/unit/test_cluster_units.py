@@ -1,7 +1,9 @@
 """The cluster page's Units tab: joined health in a constant number of calls,
 degrading per service, escaped, refreshed as one fragment."""
 
+import dataclasses
 import datetime
+import html.parser
 import re
 import threading
 
@@ -9,12 +11,15 @@ from django.core.cache import cache
 from django.test.utils import override_settings
 from django.urls import reverse
 from heatclient import exc as heat_exc
+from horizon import tables
+from horizon.tables import base as tables_base
 from keystoneauth1 import exceptions as ks_exc
 from mistralclient.api import base as mistral_base
 from openstack_dashboard.test import helpers
 from zaqarclient.transport import errors as zaqar_errors
 
 from heal_dashboard import api
+from heal_dashboard.content.clusters import tables as cluster_tables
 from tests import helpers as heal_helpers
 from tests import test_data
 
@@ -735,3 +740,87 @@ class OtherStacksTests(heal_helpers.TestCase):
 
         self.assertRedirectsNoFollow(
             res, reverse('horizon:project:heal_clusters:index'))
+
+
+class StockUnitsTable(cluster_tables.UnitsTable):
+    """The units table as Horizon renders it: its own row and cell classes
+    (templates, the themable checkbox widget) and row actions per row."""
+
+    def render_row_actions(self, datum, row=False):
+        return tables.DataTable.render_row_actions(self, datum, row)
+
+    class Meta(cluster_tables.UnitsTable.Meta):
+        row_class = tables.Row
+        cell_class = tables_base.Cell
+
+
+class _Markup(html.parser.HTMLParser):
+    """Markup as (tag, sorted attributes) and text, whitespace collapsed:
+    what a browser builds, not how the template spaced it."""
+
+    def __init__(self, markup):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(('<', tag, tuple(sorted(
+            (name, ' '.join((value or '').split()))
+            for name, value in attrs))))
+
+    def handle_endtag(self, tag):
+        self.parts.append(('>', tag))
+
+    def handle_data(self, data):
+        if data.split():
+            self.parts.append(('text', ' '.join(data.split())))
+
+
+def stable_checkbox_id(parts):
+    """Horizon's checkbox widget gives each render a random id; the fast
+    rows give the row's own (units__select__<unit>), so that the refreshes
+    keep a ticked box and its label."""
+    [(random_id, unit)] = [
+        (attrs['id'], attrs['value']) for attrs in (
+            dict(part[2]) for part in parts
+            if part[:2] == ('<', 'input'))
+        if attrs.get('class') == 'table-row-multi-select']
+    stable = 'units__select__%s' % unit
+    return [part[:2] + (tuple((name, stable if value == random_id else value)
+                              for name, value in part[2]),)
+            if part[0] == '<' else part for part in parts]
+
+
+class FastRowsTests(heal_helpers.TestCase):
+    """The units table's rows rendered in Python equal Horizon's own
+    rendering of the same rows, so a Horizon upgrade that changes its
+    markup fails here, not in a browser."""
+
+    @helpers.create_mocks(UNIT_MOCKS)
+    def test_fast_rows_render_as_horizon_would(self):
+        self.mock_cluster(3)
+        self.mock_executions_list.return_value = [
+            test_data.execution(1, 'SUCCESS', requested_by='alice')]
+        # Names and reasons that need escaping, and a unit that has failed.
+        self.mock_alarms_list.return_value = [
+            dict(alarm, alarm_id=alarm_id) for alarm_id, alarm in
+            test_data.all_alarms(3, 'alarm').items()]
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+        fast = res.context['units_table']
+        request = fast.request
+        units = [dataclasses.replace(unit, name='2<b>"&' if unit.name == '2'
+                                     else unit.name) for unit in fast.data]
+
+        fast = cluster_tables.UnitsTable(request, data=units)
+        stock = StockUnitsTable(request, data=units)
+
+        fast_rows = [row.render() for row in fast.get_rows()]
+        stock_rows = [row.render() for row in stock.get_rows()]
+        self.assertEqual(3, len(fast_rows))
+        self.assertIn('2&lt;b&gt;&quot;&amp;', fast_rows[2])
+        self.assertIn('table-row-multi-select', fast_rows[0])
+        self.assertIn('units__row_0__action_heal', fast_rows[0])
+        for fast_row, stock_row in zip(fast_rows, stock_rows, strict=True):
+            self.assertEqual(stable_checkbox_id(_Markup(stock_row).parts),
+                             _Markup(fast_row).parts)

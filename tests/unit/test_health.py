@@ -1,6 +1,7 @@
 """The health model, over plain data shaped as the clients return it."""
 
 import datetime
+import json
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.test_data import SCALING_TOP
 from tests.test_data import HEALING
 from tests.test_data import QUEUE
 from tests.test_data import all_alarms
+from tests.test_data import fired_reason
 from tests.test_data import all_queues
 from tests.test_data import cluster_resources
 from tests.test_data import execution
@@ -406,6 +408,30 @@ def test_execution_history_names_units_and_durations():
     assert rows[2]['detail'] == 'unit gone'
 
 
+def test_a_heals_cause_in_words():
+    def cause(output=None, **extra):
+        run = execution(0, 'SUCCESS', **extra)
+        run['output'] = output or {}
+        [row] = health.execution_history([run], cluster_resources(
+            unit_resources(0)))
+        return row['cause']
+
+    # What the workflow found when it verified the failure.
+    assert cause({'failure': 'gone', 'requested_by': 'alarm'}) == \
+        'server deleted'
+    assert cause({'failure': 'deleting'}) == 'server being deleted'
+    assert cause({'failure': 'ERROR'}) == 'server in error'
+    assert cause({'failure': 'alarm_stopped'}) == 'server stopped'
+    # Refused: what Nova said instead.
+    assert cause({'failure': 'ACTIVE', 'outcome': 'refused'}) == \
+        'server ACTIVE'
+    # A person's heal, by the execution's own word on who asked.
+    assert cause({'requested_by': 'alice'}) == 'asked by alice'
+    assert cause(requested_by='bob') == 'asked by bob'
+    # An alarm's heal still running: nothing verified yet.
+    assert cause() == 'alarm fired'
+
+
 # An alarm's heal as the workflow's output times it (the failure as Nova's
 # event reported it, ISO with a T; the engine's own times with a space).
 HEAL_TIMES = {
@@ -548,11 +574,12 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
          'timestamp': '2026-11-25T10:00:30.5', 'detail': '{}'},
         {'type': 'state transition', 'alarm_id': 'alarm_deleted-0',
          'timestamp': '2026-11-25T10:00:01.123456',
-         'detail': '{"state": "alarm"}'}]
+         'detail': json.dumps({'state': 'alarm', 'transition_reason':
+                               fired_reason('server-0')})}]
     messages = [{'id': 'm1', 'age': 58, 'body': {
         'alarm_id': 'alarm_deleted-0',
         'alarm_name': 'web-alarm_deleted', 'current': 'alarm',
-        'reason': 'server deleted'}}]
+        'reason': fired_reason('server-0')}}]
     run = execution(0, 'SUCCESS')
     run.update(created_at='2026-11-25 10:00:03',
                updated_at='2026-11-25 10:00:20')
@@ -561,6 +588,7 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
                'resource_status_reason': 'alarm'},
               {'event_time': '2026-11-25T10:00:12Z', 'resource_name':
                'server', 'resource_status': 'CREATE_COMPLETE',
+               'physical_resource_id': 'server-0',
                'resource_status_reason': 'state changed'},
               {'event_time': '2026-11-25T10:00:14Z', 'resource_name':
                'member', 'resource_status': 'CREATE_COMPLETE',
@@ -574,17 +602,19 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
     entries = health.timeline(parts, alarm_changes, messages, [run], events,
                               now)
 
-    assert [(e.source, e.what.split(':')[0]) for e in entries] == [
-        ('Aodh', 'alarm on deleted'),
-        ('Zaqar', 'queued'),
+    # Told in words, each service's details kept.
+    assert [(e.source, e.what) for e in entries] == [
+        ('Aodh', 'the deleted alarm fired: compute.instance.delete.end of '
+         'server server-0'),
+        ('Zaqar', 'queued: the message of the deleted alarm for server '
+         'server-0'),
         ('Mistral', 'heal started by alarm'),
-        ('Heat', 'server CHECK_FAILED'),
-        ('Heat', 'server CREATE_COMPLETE'),
+        ('Heat', 'server marked unhealthy: alarm'),
+        ('Heat', 'new server server-0 made'),
         ('Heat', 'pool member m-new added'),
         ('Heat', 'pool member m-old removed'),
         ('Mistral', 'heal SUCCESS'),
     ]
-    assert entries[0].what == 'alarm on deleted: alarm'
     assert entries[1].at == '2026-11-25T10:00:02'
     # The story's pace: seconds since the entry before.
     assert [e.after for e in entries] == [None, 1, 1, 2, 7, 2, 2, 4]
@@ -593,8 +623,45 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
     # healthy server.
     run['output'] = {'outcome': 'replaced', 'times': HEAL_TIMES}
     ended = health.timeline(parts, [], [], [run], [], now)[-1]
-    assert ended.what == ('heal SUCCESS: replaced; the unit settled on its '
-                          'new server 7.0 s after the failure')
+    assert ended.what == ('heal SUCCESS: alarm fired, replaced; the unit '
+                          'settled on its new server 7.0 s after the failure')
+    run['output'].update(failure='gone')
+    ended = health.timeline(parts, [], [], [run], [], now)[-1]
+    assert ended.what.startswith('heal SUCCESS: server deleted, replaced;')
+
+
+def test_a_timeline_leaves_heats_steps_out_and_keeps_a_seconds_order():
+    parts = health.group_unit_resources(
+        cluster_resources(unit_resources(0)))['0'][1]
+
+    def event(at, name, status, reason='state changed'):
+        return {'event_time': '2026-11-25T10:00:%02dZ' % at,
+                'resource_name': name, 'resource_status': status,
+                'physical_resource_id': name + '-id',
+                'resource_status_reason': reason}
+    # Newest first, as Heat lists them.
+    events = [event(9, 'old-server', 'DELETE_COMPLETE'),
+              event(9, 'web-units-0', 'UPDATE_COMPLETE',
+                    'Stack UPDATE completed successfully'),
+              event(8, 'alarm_error', 'UPDATE_COMPLETE'),
+              event(8, 'alarm_error', 'UPDATE_IN_PROGRESS'),
+              event(7, 'member', 'UPDATE_COMPLETE',
+                    'The Resource member requires replacement.'),
+              event(6, 'alarms_loaded', 'CREATE_COMPLETE'),
+              event(5, 'server', 'DELETE_COMPLETE'),
+              event(5, 'server', 'DELETE_IN_PROGRESS'),
+              event(5, 'web-units-0', 'UPDATE_IN_PROGRESS',
+                    'Stack UPDATE started')]
+
+    entries = health.timeline(parts, [], [], [], events,
+                              datetime.datetime(2026, 11, 25, 10, 1))
+
+    assert [e.what for e in entries] == [
+        'unit update started', 'old server being removed',
+        'old server server-id removed',
+        'the error alarm now watches the new server', 'unit updated',
+        # Not a part the story knows: as Heat says it.
+        'old-server DELETE_COMPLETE: state changed']
 
 
 def test_a_timeline_without_some_services_shows_the_rest():

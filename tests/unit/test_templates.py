@@ -8,13 +8,14 @@ import os
 import pytest
 from heatclient.common import template_format
 
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 
-BUNDLED = catalog.load()
+BUNDLED = template_bundle.load()
 FILES = {name: template_format.parse(text)
-         for name, text in catalog.template_files().items()
+         for name, text in template_bundle.template_files().items()
          if not name.endswith('environment.yaml')}
-BASE_REGISTRY = catalog.read_yaml(BUNDLED.environment)['resource_registry']
+BASE_REGISTRY = template_bundle.read_yaml(
+    BUNDLED.environment)['resource_registry']
 # Every stand-in at once: a cloud of the control plane alone.
 STANDIN_ENV = BUNDLED.launch_spec(BUNDLED.get('fixed'), set())['environment']
 STANDIN_REGISTRY = STANDIN_ENV['resource_registry']
@@ -288,7 +289,7 @@ def test_manifest_entries_match_their_templates(template):
     # What the stand-ins supply of the form's parameters, it would choose.
     assert set(STANDIN_ENV['parameter_defaults']) & set(params) <= set(
         template.choices)
-    assert os.path.exists(os.path.join(catalog.TEMPLATES_DIR,
+    assert os.path.exists(os.path.join(template_bundle.TEMPLATES_DIR,
                                        template.template))
 
 

@@ -62,7 +62,7 @@ class UnitTimelineTests(heal_helpers.TestCase):
         self.assertEqual(2, len([e for e in entries
                                  if e.source == 'Mistral']))
         self.assertContains(res, 'heal started by alice')
-        self.assertContains(res, 'alarm on stopped: alarm')
+        self.assertContains(res, 'the stopped alarm: fired')
         self.assertNotContains(res, '<b>web</b>')
         # Its pace: the heal ended 28 s after it started.
         self.assertContains(res, 'After the one before')

@@ -17,7 +17,7 @@ from openstack_dashboard.usage import quotas
 
 from heal_dashboard import api
 from heal_dashboard import capacity
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import exceptions as heal_exceptions
 from heal_dashboard import healing
 from heal_dashboard import words
@@ -146,12 +146,13 @@ MAX_GRACE_SECONDS = 20 * 60
 
 
 def heal_policy_fields(policy):
-    """The heal policy's fields, initially `policy` (a catalog.HealPolicy:
-    the cluster's, or the healing workflow's defaults)."""
+    """The heal policy's fields, initially `policy` (a
+    template_bundle.HealPolicy: the cluster's, or the healing workflow's
+    defaults)."""
     return {
         'mode': forms.ChoiceField(
             label=_('Failed Units'), choices=MODE_CHOICES,
-            initial=catalog.mode(policy.report_only)),
+            initial=template_bundle.mode(policy.report_only)),
         'grace': forms.IntegerField(
             label=_('Grace Period (seconds)'), min_value=0,
             max_value=MAX_GRACE_SECONDS, initial=policy.grace,
@@ -186,7 +187,7 @@ def heal_policy_fields(policy):
 
 
 def save_heal_policy(request, cluster_id, data):
-    healing.set_heal_policy(request, cluster_id, catalog.HealPolicy(
+    healing.set_heal_policy(request, cluster_id, template_bundle.HealPolicy(
         report_only=data['mode'] == 'report', grace=data['grace'],
         budget=data['budget'], min_healthy=data['min_healthy'],
         breaker_heals=data['breaker_heals'],
@@ -201,7 +202,7 @@ class EditHealPolicyForm(forms.SelfHandlingForm):
         self.cluster_id = kwargs.pop('cluster_id')
         state = kwargs.pop('healing_state')
         super().__init__(request, *args, **kwargs)
-        self.fields.update(heal_policy_fields(catalog.heal_policy(state)))
+        self.fields.update(heal_policy_fields(template_bundle.heal_policy(state)))
 
     def handle(self, request, data):
         try:
@@ -318,15 +319,15 @@ class LaunchClusterForm(forms.SelfHandlingForm):
         label=_('Creation Timeout (minutes)'))
 
     def __init__(self, request, *args, **kwargs):
-        self.catalog = kwargs.pop('catalog')
+        self.bundle = kwargs.pop('bundle')
         self.template = kwargs.pop('template')
         self.available = kwargs.pop('available_services')
         validation = kwargs.pop('validation')
         super().__init__(request, *args, **kwargs)
-        self.missing_services = self.catalog.missing_services(
+        self.missing_services = self.bundle.missing_services(
             self.template, self.available)
-        self.standin_notes = standin_notes(self.catalog, self.available)
-        supplied = self.catalog.standin_parameters(self.available)
+        self.standin_notes = standin_notes(self.bundle, self.available)
+        supplied = self.bundle.standin_parameters(self.available)
         self.help_text = self.template.description
         # The operator's values for this cloud (e.g. Aodh's alarm cache,
         # the metrics' granularity): no API tells the plugin them.
@@ -344,7 +345,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
             if name in cloud_defaults:
                 field.initial = cloud_defaults[name]
             self.fields[PARAM_PREFIX + name] = field
-        self.fields.update(heal_policy_fields(catalog.heal_policy()))
+        self.fields.update(heal_policy_fields(template_bundle.heal_policy()))
 
     def parameters(self, data):
         return {key[len(PARAM_PREFIX):]: value for key, value in data.items()
@@ -380,7 +381,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
         limit = getattr(settings, 'HEAL_DASHBOARD_MAX_RESOURCES_PER_STACK',
                         capacity.HEAT_RESOURCES_PER_STACK)
         problems = [capacity.stack_shortfall(
-            self.catalog.stack_size(self.template, self.available), units,
+            self.bundle.stack_size(self.template, self.available), units,
             limit)]
         if 'compute' in self.available:
             try:
@@ -410,7 +411,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
 
     @sensitive_variables('data')
     def handle(self, request, data):
-        spec = self.catalog.launch_spec(self.template, self.available)
+        spec = self.bundle.launch_spec(self.template, self.available)
         spec['parameters'] = self.parameters(data)
         try:
             # Heat checks the values before anything is created, so a bad

@@ -17,7 +17,7 @@ from horizon.tables import base as tables_base
 from horizon.utils import filters as horizon_filters
 
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import exceptions as heal_exceptions
 from heal_dashboard import healing
 from heal_dashboard import health
@@ -64,7 +64,8 @@ class ResizeCluster(ModalLink):
     def allowed(self, request, cluster=None):
         if cluster is None:
             return True
-        template = catalog.load().find(api.heat.template_id_of(cluster))
+        template = template_bundle.load().find(
+            api.heat.template_id_of(cluster))
         return (template is not None and self.offered_for(template)
                 and not cluster.stack_status.endswith('IN_PROGRESS'))
 
@@ -295,7 +296,7 @@ class UpdateClusterRow(tables.Row):
 
 
 def template_title(cluster):
-    template = catalog.load().find(cluster.template_id)
+    template = template_bundle.load().find(cluster.template_id)
     return template.title if template else (cluster.template_id or '-')
 
 
@@ -731,6 +732,8 @@ class ExecutionsTable(tables.DataTable):
                             filters=(horizon_filters.parse_isotime,
                                      filters.timesince))
     unit = tables.Column('unit', verbose_name=_('Unit'))
+    cause = tables.Column(lambda row: words.translated(row['cause']),
+                          verbose_name=_('Cause'))
     requested_by = tables.Column('requested_by',
                                  verbose_name=_('Requested By'))
     action = tables.Column(execution_action, verbose_name=_('Action'))
@@ -739,7 +742,8 @@ class ExecutionsTable(tables.DataTable):
     # From the failure to the unit settled on its new server; each step's
     # share is in the details.
     took = tables.Column('took', verbose_name=_('Heal Took'))
-    detail = tables.WrappingColumn('detail', verbose_name=_('Cause / Error'))
+    # What the workflow checked, or its error.
+    detail = tables.WrappingColumn('detail', verbose_name=_('Detail'))
 
     def get_object_id(self, execution):
         return execution['id']

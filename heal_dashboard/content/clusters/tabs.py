@@ -8,7 +8,7 @@ from horizon.utils import functions as utils
 from horizon.utils import http as http_utils
 
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import health
 from heal_dashboard import words
@@ -57,7 +57,7 @@ class OverviewTab(tabs.Tab):
     def get_context_data(self, request):
         cluster = self.tab_group.kwargs['cluster']
         template_id = api.heat.template_id_of(cluster)
-        template = catalog.load().find(template_id)
+        template = template_bundle.load().find(template_id)
         parameters = sorted(
             (name, value) for name, value in
             (getattr(cluster, 'parameters', None) or {}).items()
@@ -82,7 +82,7 @@ class OverviewTab(tabs.Tab):
                 template.size_parameter) if template else None,
             'healing_state': healing_state,
             # None: Mistral could not say (not the defaults, then).
-            'policy': (catalog.heal_policy(healing_state)
+            'policy': (template_bundle.heal_policy(healing_state)
                        if healing_state is not None else None),
             'failure': self._failure(cluster),
             'refresh': self._refresh(cluster, healing_state),
@@ -123,7 +123,7 @@ class OverviewTab(tabs.Tab):
         None if Mistral could not be asked."""
         try:
             return api.mistral.healing_state_get(
-                self.request, catalog.healing_state_name(cluster.id))
+                self.request, template_bundle.healing_state_name(cluster.id))
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the healing state.'))

@@ -16,7 +16,7 @@ from openstack_dashboard import policy
 from openstack_dashboard.api import base
 
 from heal_dashboard import api
-from heal_dashboard import catalog
+from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import health
 from heal_dashboard import words
@@ -105,7 +105,7 @@ class SelectTemplateView(PolicyMixin, forms.ModalFormMixin,
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        bundled = catalog.load()
+        bundled = template_bundle.load()
         available = available_services(self.request, bundled.templates)
         context['templates'] = [
             {'template': t,
@@ -126,7 +126,7 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
 
     @memoized.memoized_method
     def _catalog_and_template(self):
-        bundled = catalog.load()
+        bundled = template_bundle.load()
         try:
             return bundled, bundled.get(self.kwargs['template_id'])
         except KeyError as error:
@@ -150,7 +150,7 @@ class LaunchView(PolicyMixin, forms.ModalFormView):
             exceptions.handle(
                 self.request, _('Heat could not read the template.'),
                 redirect=reverse(INDEX_URL))
-        return dict(catalog=bundled, template=template,
+        return dict(bundle=bundled, template=template,
                     available_services=available, validation=validation)
 
     def get_form_kwargs(self):
@@ -203,7 +203,8 @@ class EditHealPolicyView(ClusterFormView):
     def form_inputs(self):
         try:
             return {'healing_state': api.mistral.healing_state_get(
-                self.request, catalog.healing_state_name(self.cluster().id))}
+                self.request,
+                template_bundle.healing_state_name(self.cluster().id))}
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the heal policy.'),
@@ -247,7 +248,8 @@ class RefreshClusterView(ClusterChangeView):
 
     def form_inputs(self):
         cluster = self.cluster()
-        template = catalog.load().find(api.heat.template_id_of(cluster))
+        template = template_bundle.load().find(
+            api.heat.template_id_of(cluster))
         if template is None or not template.refresh_parameters:
             exceptions.handle(self.request,
                               _('Only a fixed-size cluster is refreshed '
@@ -324,6 +326,7 @@ class ExecutionView(ClusterItemView):
         details = self.fetched()
         context.update(
             execution=details.row,
+            cause=words.translated(details.row['cause']),
             steps=[(words.translated(step), seconds)
                    for step, seconds in details.row['steps']],
             input=json.dumps(details.input, indent=2, sort_keys=True),

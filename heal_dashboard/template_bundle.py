@@ -82,7 +82,7 @@ class Standin:
 
 
 @dataclasses.dataclass(frozen=True)
-class Catalog:
+class TemplateBundle:
     templates: tuple
     environment: str
     standins: tuple
@@ -247,7 +247,7 @@ def load():
             refresh_parameters=tuple(entry.get('refresh_parameters', ())),
         )
         for entry in manifest['templates'])
-    return Catalog(
+    return TemplateBundle(
         templates=templates,
         environment=manifest['environment'],
         standins=tuple(
