@@ -93,7 +93,9 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
                 if isinstance(m.get('body'), dict)
                 and m['body'].get('alarm_id') in kinds]
     entries = []
-    for change in alarm_changes or ():
+    # Aodh's history and Heat's events come newest first: taken oldest
+    # first, a second's entries keep their order through the sort.
+    for change in reversed(alarm_changes or ()):
         if change.get('type') == 'state transition':
             entries.append(TimelineEntry(to_the_second(change.get('timestamp')),
                                          'Aodh', _alarm_change(change,
@@ -111,8 +113,6 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
         if state.state in FINISHED:
             entries.append(TimelineEntry(
                 to_the_second(state.updated), 'Mistral', _ended(state)))
-    # Heat lists newest first: oldest first, so that a second's events
-    # keep their order through the sort.
     for event in reversed(events or ()):
         what = _heat_event(event)
         if what is not None:
