@@ -11,7 +11,6 @@ from playwright.sync_api import sync_playwright
 from devcloud import inject
 from devcloud import layout
 from devcloud import process
-from tests.integration.conftest import patient_calls  # noqa: F401
 
 ARTIFACTS = os.path.join(layout.REPO, 'test-artifacts')
 CLUSTERS_URL = layout.DASHBOARD_URL + 'project/heal_clusters/'
@@ -26,6 +25,12 @@ CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu',
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope='session', autouse=True)
+def cloud_tier(cloud_is_up, patient_calls):
+    """Every test here needs the running local cloud and its dashboard
+    (tests/conftest.py holds the cloud tiers' shared fixtures)."""
 
 
 @pytest.fixture(scope='session')

@@ -7,7 +7,6 @@ import time
 from devcloud import layout
 from tests.browser.conftest import log_in
 from tests.browser.conftest import screenshot
-from tests.integration.conftest import real_cluster  # noqa: F401
 from tests.integration.conftest import unit_servers
 
 
@@ -21,7 +20,7 @@ def delete_from_instances_panel(page, server_id):
 
 
 def test_a_server_deleted_in_instances_heals_on_the_cluster_page(
-        page, real_cluster):  # noqa: F811
+        page, real_cluster):
     request, cluster = real_cluster
     old_server = unit_servers(request, cluster.id)['0']
     log_in(page, layout.DEMO)

@@ -16,8 +16,6 @@ from heal_dashboard import api
 from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
 from heal_dashboard import health
-from tests.integration.conftest import demo_cluster  # noqa: F401
-from tests.integration.conftest import demo_request  # noqa: F401
 from tests.integration.conftest import unit_servers
 from tests.integration.conftest import wait_for
 from tests.integration.conftest import wait_until_replaced
@@ -56,7 +54,7 @@ def on_another_worker(session, url, taken, tries=20):
 
 
 def test_two_people_on_two_workers_at_once_replace_the_unit_once(
-        demo_cluster):  # noqa: F811
+        demo_cluster):
     assert services.horizon().env['DEVCLOUD_WORKERS'] == '2'
     request, cluster = demo_cluster
     before = unit_servers(request, cluster.id)

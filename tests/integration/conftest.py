@@ -6,15 +6,12 @@ import uuid
 
 import pytest
 from django.test import RequestFactory
-from django.test.utils import override_settings
 from heatclient import exc as heat_exc
 from openstack_auth import user as auth_user
 from zaqarclient.queues.v2 import client as zaqar_client
 
 from devcloud import compute
 from devcloud import layout
-from devcloud import process
-from devcloud import services
 from heal_dashboard import api
 from heal_dashboard import template_bundle
 from heal_dashboard import cluster_state
@@ -32,20 +29,9 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope='session', autouse=True)
-def patient_calls():
-    """The tests' own calls may wait longer than a page's: Heat's one
-    engine, busy deleting the clusters of earlier tests, has taken more
-    than a page's 10 s to answer a stack read."""
-    with override_settings(HEAL_DASHBOARD_API_TIMEOUT=30):
-        yield
-
-
-@pytest.fixture(scope='session', autouse=True)
-def cloud_is_up():
-    for port in (5000, 8004, 8989, 8888, 8042):
-        if not process.port_open(port):
-            pytest.fail('the local cloud is not running (port %d): '
-                        'python -m devcloud start' % port)
+def cloud_tier(cloud_is_up, patient_calls):
+    """Every test here needs the running local cloud (tests/conftest.py
+    holds the cloud tiers' shared fixtures)."""
 
 
 def horizon_request(user):
@@ -63,9 +49,7 @@ def horizon_request(user):
     return request
 
 
-@pytest.fixture
-def demo_request():
-    return horizon_request(layout.DEMO)
+
 
 
 def wait_for(predicate, timeout, interval=0.5, what='condition'):
@@ -143,9 +127,7 @@ def launched(request, template_id, services_used, parameters):
         api.heat.stack_delete(request, cluster_id)
 
 
-@pytest.fixture
-def demo_cluster(demo_request):
-    yield from launched_cluster(demo_request, size=2)
+
 
 
 def unit_stack_status(request, cluster_id, unit):
@@ -196,15 +178,7 @@ def replaced_one_at_a_time(request, stack_ids):
         assert ended <= next_built, replacements
 
 
-@pytest.fixture(scope='module')
-def real_cluster():
-    """Three real servers (Nova's fake driver) in a real Octavia pool, as
-    the demo user: nothing stands in."""
-    if not services.has_compute():
-        pytest.skip('the local cloud has no compute tier')
-    request = horizon_request(layout.DEMO)
-    assert BUNDLED.standins_for(available(request)) == []
-    yield from launched_cluster(request, size=3)
+
 
 
 def unit_of(request, cluster_id, name):

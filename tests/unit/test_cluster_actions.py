@@ -22,7 +22,9 @@ MOCKS = {
 }
 
 
-class ClusterActionTests(heal_helpers.TestCase):
+class ClusterListMixin:
+    """The Clusters panel with the project's clusters (the MOCKS), and a
+    row action posted to it."""
 
     def list_clusters(self, status='CREATE_COMPLETE'):
         self.mock_clusters_list.return_value = self.heal_clusters.list()
@@ -33,6 +35,9 @@ class ClusterActionTests(heal_helpers.TestCase):
     def post(self, action, cluster_id='c1'):
         return self.client.post(INDEX_URL, {
             'action': 'clusters__%s__%s' % (action, cluster_id)})
+
+
+class ClusterActionTests(ClusterListMixin, heal_helpers.TestCase):
 
     @helpers.create_mocks(MOCKS)
     def test_heal_cluster_updates_it_as_it_is(self):
@@ -162,17 +167,17 @@ class ClusterActionTests(heal_helpers.TestCase):
 
 
 @heal_helpers.enforce_policy
-class ClusterActionPolicyTests(heal_helpers.TestCase):
+class ClusterActionPolicyTests(ClusterListMixin, heal_helpers.TestCase):
 
     @helpers.create_mocks(MOCKS)
     def test_a_reader_gets_none_of_them(self):
         self.set_roles('reader')
-        ClusterActionTests.list_clusters(self)
+        self.list_clusters()
         res = self.client.get(INDEX_URL)
         for action in ('heal_cluster', 'pause', 'resume', 'report_only',
                        'replace', 'scale_out', 'resize'):
             self.assertNotContains(res, 'clusters__%s__' % action)
-        ClusterActionTests.post(self, 'heal_cluster')
+        self.post('heal_cluster')
         self.mock_stack_update_existing.assert_not_called()
         # Nor the resize form, asked directly.
         res = self.client.post(resize_url(), {'size': 1})

@@ -272,12 +272,8 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.mock_stack_get.assert_called_once()
 
 
-class UnitsTabFaultTests(heal_helpers.TestCase):
-    """Each service missing, down, slow or failing: the page renders,
-    names the service, and shows the rest."""
-
-    def set_cluster(self):
-        self.mock_cluster(2)
+class DegradedMixin:
+    """The Units tab of a 2-unit cluster with one service failing."""
 
     def assert_degraded(self, service_name, unknown=None):
         res = self.client.get(detail_url(), {'tab': UNITS_TAB})
@@ -288,6 +284,14 @@ class UnitsTabFaultTests(heal_helpers.TestCase):
         if unknown:
             self.assertTrue(all(unknown(u) for u in units))
         return res
+
+
+class UnitsTabFaultTests(DegradedMixin, heal_helpers.TestCase):
+    """Each service missing, down, slow or failing: the page renders,
+    names the service, and shows the rest."""
+
+    def set_cluster(self):
+        self.mock_cluster(2)
 
     @helpers.create_mocks(UNIT_MOCKS)
     def test_aodh_missing_from_the_catalog(self):
@@ -389,7 +393,7 @@ class UnitsTabFaultTests(heal_helpers.TestCase):
         self.assertEqual([], res.context['units_table'].data)
 
 
-class UnitsTabNovaTests(heal_helpers.TestCase):
+class UnitsTabNovaTests(DegradedMixin, heal_helpers.TestCase):
 
     @helpers.create_mocks(NOVA_MOCKS)
     def test_nova_state_is_joined_in_one_call(self):
@@ -408,7 +412,7 @@ class UnitsTabNovaTests(heal_helpers.TestCase):
     def test_nova_down(self):
         self.mock_cluster(2, nova=True)
         self.mock_servers_list.side_effect = ks_exc.ConnectFailure('refused')
-        UnitsTabFaultTests.assert_degraded(self, 'Compute (Nova)')
+        self.assert_degraded('Compute (Nova)')
 
 
 # A cache of its own: django-compressor's entries fill the shared one
