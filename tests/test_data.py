@@ -1,5 +1,7 @@
-"""heal-dashboard's test data: what the real clients return, as objects of
-the clients' own classes."""
+"""heal-dashboard's test data, in the shapes the api layer returns: Heat's
+stacks and events as heatclient's own objects, resources as the dicts the
+resource list holds, and every other service's data as the dicts its api
+module makes of its client's answers."""
 
 import datetime
 import json

@@ -71,9 +71,11 @@ def cluster_get(request, cluster_id):
 
 
 def resources_list(request, stack_id, nested_depth=2):
-    """Every resource of a cluster down to its units' parts, in one call."""
-    return list(heatclient(request).resources.list(
-        stack_id, nested_depth=nested_depth))
+    """Every resource of a cluster down to its units' parts, in one call,
+    as dicts (heatclient's objects fetch a resource again when asked for a
+    field it lacks: one call per field per resource)."""
+    return [resource.to_dict() for resource in heatclient(
+        request).resources.list(stack_id, nested_depth=nested_depth)]
 
 
 def events_list(request, stack_id, limit, marker=None, nested_depth=2):

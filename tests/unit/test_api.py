@@ -10,6 +10,7 @@ import requests
 
 from django.test.utils import override_settings
 from heatclient import exc as heat_exc
+from heatclient.v1 import resources as heat_resources
 from mistralclient.api import base as mistral_exc
 from openstack_dashboard.api import base
 
@@ -127,9 +128,15 @@ class HeatCallTests(heal_helpers.APITestCase):
         self.client.stacks.list.assert_called_once_with(
             tags='heal-dashboard', sort_keys='created_at', sort_dir='desc')
 
-    def test_a_clusters_resources_are_listed_in_one_call(self):
-        self.client.resources.list.return_value = iter([])
-        api.heat.resources_list(self.request, 'c1')
+    def test_a_clusters_resources_are_listed_in_one_call_as_dicts(self):
+        listed = test_data.resource('server', 'Heal::Server', 'server-0',
+                                    'unit-0')
+        self.client.resources.list.return_value = iter([
+            heat_resources.Resource(None, dict(listed))])
+
+        resources = api.heat.resources_list(self.request, 'c1')
+
+        self.assertEqual([listed], resources)
         self.client.resources.list.assert_called_once_with(
             'c1', nested_depth=2)
 
