@@ -62,6 +62,9 @@ class UnitsTabTests(heal_helpers.TestCase):
                          [u.health for u in res.context['units_table'].data])
         self.assertContains(res, 'deleted: fired, healed')
         self.assertContains(res, 'heal-alarm-healed')
+        # Which server it fired for, one hover away.
+        self.assertContains(res, 'title="alarm, fired for server '
+                            'old-server-0"')
         self.assertNotContains(res, 'heal-alarm-alarm')
 
     @helpers.create_mocks(UNIT_MOCKS)

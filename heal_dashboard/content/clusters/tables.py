@@ -437,11 +437,19 @@ def alarm_words(alarm):
             ALARM_STATE_WORDS.get(alarm.state, alarm.state))
 
 
+def alarm_title(alarm):
+    """Aodh's own word, and the server it last fired for."""
+    if alarm.fired_for:
+        return _('%(state)s, fired for server %(server)s') % {
+            'state': alarm.state, 'server': alarm.fired_for}
+    return alarm.state
+
+
 def alarms_cell(unit):
     return format_html_join(
         mark_safe('<br>'), '<span class="heal-alarm heal-alarm-{}" '
         'title="{}">{}: {}</span>',
-        ((css, alarm.state, alarm.kind, words)
+        ((css, alarm_title(alarm), alarm.kind, words)
          for alarm in unit.alarms
          for css, words in (alarm_words(alarm),)))
 
