@@ -12,8 +12,7 @@ from devcloud import layout
 from devcloud import process
 from devcloud import services
 
-SERVICE_USERS = {'heat': 'heat', 'mistral': 'mistral', 'zaqar': 'zaqar',
-                 'aodh': 'aodh'}
+SERVICE_USERS = ('heat', 'mistral', 'zaqar', 'aodh')
 HEAT_ROLES = ('heat_stack_owner', 'heat_stack_user')
 
 
@@ -166,7 +165,7 @@ def populate_keystone():
                                   domain=default)
     roles = {name: find_or_create(ks.roles, name)
              for name in ('admin', 'member', 'reader') + HEAT_ROLES}
-    add_services(ks, SERVICE_USERS.values(), layout.CATALOG)
+    add_services(ks, SERVICE_USERS, layout.CATALOG)
     demo = find_or_create(ks.users, layout.DEMO['username'], domain=default,
                           password=layout.DEMO['password'])
     for role in layout.DEMO_ROLES:

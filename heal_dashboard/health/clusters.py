@@ -14,7 +14,6 @@ class ClusterSummary:
     name: str
     template_id: str
     status: str
-    status_reason: str
     created: str
     units: int
 
@@ -54,7 +53,6 @@ def summarize_clusters(clusters, stacks, template_id_of):
             name=field(cluster, 'stack_name'),
             template_id=template_id_of(cluster),
             status=field(cluster, 'stack_status'),
-            status_reason=field(cluster, 'stack_status_reason'),
             created=field(cluster, 'creation_time'),
             units=len([u for u in unit_stacks(cluster, stacks)
                        if not resource_status(u).startswith('DELETE')]),
