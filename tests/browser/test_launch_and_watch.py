@@ -68,6 +68,10 @@ def watch_a_heal_unreloaded(page, name):
     screenshot(page, 'cluster-units-grace')
 
 
+# The Executions table's Outcome column.
+OUTCOME = 5
+
+
 def the_heal_is_told(page, cluster_id):
     """After the heal: the Executions tab has one line for it in words
     (cause, outcome, how long), and the unit's timeline tells its story
@@ -77,9 +81,12 @@ def the_heal_is_told(page, cluster_id):
     while time.monotonic() < deadline:
         page.goto(CLUSTERS_URL + cluster_id
                   + '/?tab=cluster_details__executions')
-        lines = [row.inner_text() for row in
-                 page.locator('#executions tbody tr').all()]
-        line = next((text for text in lines if 'replaced' in text), '')
+        # The heal that replaced it (a duplicate event's finds it already
+        # healed, "replaced already" in its detail).
+        line = next((row.inner_text() for row in
+                     page.locator('#executions tbody tr').all()
+                     if row.locator('td').nth(OUTCOME).inner_text().strip()
+                     == 'replaced'), '')
         if line:
             break
         time.sleep(3)
