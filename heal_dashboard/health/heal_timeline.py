@@ -38,12 +38,11 @@ ALARM_STATE_WORDS = {
 }
 
 
-def _fired(kind, reason, words, **values):
+def _fired(kind, reason, words):
     """`words` naming what the alarm fired on, from Aodh's reason."""
     event_type, server = alarm_reason(reason)
     if server:
-        return Said(words, kind=kind, event=event_type, server=server,
-                    **values)
+        return Said(words, kind=kind, event=event_type, server=server)
     return None
 
 
@@ -63,10 +62,9 @@ def _alarm_change(change, kinds):
                           '%(server)s'))
         if fired:
             return fired
-    if state in ALARM_STATE_WORDS:
-        return Said(N_('the %(kind)s alarm: %(state)s'), kind=kind,
-                    state=Said(ALARM_STATE_WORDS[state]))
-    return Said(N_('the %(kind)s alarm: %(state)s'), kind=kind, state=state)
+    return Said(N_('the %(kind)s alarm: %(state)s'), kind=kind,
+                state=Said(ALARM_STATE_WORDS[state])
+                if state in ALARM_STATE_WORDS else state)
 
 
 def _message(message, kinds, now):
