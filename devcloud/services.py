@@ -96,8 +96,10 @@ def openstack():
         oslo_command('heat-engine', 'heat-engine', 'heat'),
         # No process of Mistral's forks after setting itself up (see
         # mistral_engine.py): its API under gunicorn, its engine alone.
-        wsgi('mistral-api', 'mistral.wsgi:application', 8989, threads=8,
-             env={'MISTRAL_CONFIG_FILE': layout.config_file('mistral')}),
+        wsgi('mistral-api', 'devcloud.mistral_wsgi:application', 8989,
+             threads=8, env={'MISTRAL_CONFIG_FILE':
+                             layout.config_file('mistral'),
+                             'PYTHONPATH': layout.REPO}),
         Service('mistral-engine', [
             os.path.join(layout.VENV, 'bin', 'python'), '-m',
             'devcloud.mistral_engine', '--config-file',

@@ -16,6 +16,7 @@ from devcloud import bootstrap
 from devcloud import compute
 from devcloud import layout
 from devcloud import process
+from devcloud import schema_checks
 from devcloud import services
 
 
@@ -308,3 +309,25 @@ def test_set_up_steps_run_together_and_the_first_failure_is_raised():
     # The others were not abandoned.
     assert 'heat' in ended
     process.together()  # nothing to do
+
+
+def test_a_schema_is_checked_once_and_every_instance_as_before(monkeypatch):
+    import jsonschema
+    schema = {'type': 'object', 'additionalProperties': False,
+              'properties': {'on-success': {'type': 'array'}}}
+    checks = []
+    check = jsonschema.Draft202012Validator.check_schema
+    monkeypatch.setattr(jsonschema.Draft202012Validator, 'check_schema',
+                        classmethod(lambda cls, s: checks.append(s) or
+                                    check.__func__(cls, s)))
+    schema_checks._checked_validator.cache_clear()
+    for _ in range(3):
+        schema_checks.validate({'on-success': []}, dict(schema))
+    assert len(checks) == 1
+    with pytest.raises(jsonschema.ValidationError) as ours:
+        schema_checks.validate({'on-succes': []}, schema)
+    with pytest.raises(jsonschema.ValidationError) as theirs:
+        jsonschema.validate({'on-succes': []}, schema)
+    assert str(ours.value) == str(theirs.value)
+    with pytest.raises(jsonschema.SchemaError):
+        schema_checks.validate({}, {'type': 'no such type'})
