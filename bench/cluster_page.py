@@ -235,8 +235,7 @@ def fake_page(client, project_id):
     resources = test_data.cluster_resources(
         *[test_data.unit_resources(i) for i in range(FAKE_UNITS)],
         octavia=True)
-    alarms = [dict(a, alarm_id=i) for i, a in
-              test_data.all_alarms(FAKE_UNITS).items()]
+    alarms = list(test_data.all_alarms(FAKE_UNITS).values())
     queues = test_data.all_queues()
     # c1: the cluster whose healing queue test_data names.
     cluster = test_data.stack(

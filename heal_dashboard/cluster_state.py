@@ -56,7 +56,7 @@ def _executor(workers):
 
 
 def _alarms(request):
-    return {alarm['alarm_id']: alarm for alarm in api.aodh.alarms_list(
+    return {alarm.alarm_id: alarm for alarm in api.aodh.alarms_list(
         request)}
 
 
@@ -258,15 +258,15 @@ def fetch_execution(request, cluster_id, execution_id):
         resources = pool.submit(api.heat.resources_list, request, cluster_id)
         cluster = cluster.result()
         execution = execution.result()
-        if execution['workflow_name'] != template_bundle.workflow_name(
+        if execution.workflow_name != template_bundle.workflow_name(
                 cluster.id):
             return None
         return ExecutionDetails(
             cluster=cluster,
             row=health.execution_row(
                 execution, health.unit_names_by_stack(resources.result())),
-            tasks=tasks.result(), input=execution['input'],
-            output=execution['output'])
+            tasks=tasks.result(), input=execution.input,
+            output=execution.output)
 
 
 @dataclasses.dataclass

@@ -31,9 +31,9 @@ class Refused(Exception):
 
 def running_for_unit(request, workflow, unit_stack_id):
     return [e for e in api.mistral.executions_list(request, workflow)
-            if e['state'] in health.UNFINISHED
-            and not health.stalled(e['created_at'])
-            and e['input'].get('stack_id') == unit_stack_id]
+            if e.state in health.UNFINISHED
+            and not health.stalled(e.created_at)
+            and (e.input or {}).get('stack_id') == unit_stack_id]
 
 
 def heal_scope(cluster):
@@ -62,7 +62,7 @@ def start(request, cluster, unit, heal):
     if running:
         raise Refused(_('A heal of unit %(unit)s is already running '
                         '(execution %(id)s).')
-                      % {'unit': unit.name, 'id': running[0]['id']})
+                      % {'unit': unit.name, 'id': running[0].id})
     if not unit.server_id:
         raise Refused(_('Unit %s has no server to heal.') % unit.name)
     user = request.user.username

@@ -42,8 +42,7 @@ class HealTestsMixin:
                 *[units.get('unit%d' % i) or test_data.unit_resources(i)
                   for i in range(size)], octavia=octavia),
             'members_list': test_data.pool_members(size),
-            'alarms_list': [dict(alarm, alarm_id=alarm_id) for alarm_id, alarm
-                            in test_data.all_alarms(size).items()],
+            'alarms_list': list(test_data.all_alarms(size).values()),
             'executions_list': list(executions),
             'execution_create': 'ex-new',
             'healing_state_get': {},

@@ -1,15 +1,13 @@
-"""heal-dashboard's test data, in the shapes the api layer returns: Heat's
-stacks and events as heatclient's own objects, resources as the dicts the
-resource list holds, and every other service's data as the dicts its api
-module makes of its client's answers."""
+"""heal-dashboard's test data, in the shape the api layer returns: the
+records of heal_dashboard.records, made from each service's JSON."""
 
 import datetime
 import json
 
-from heatclient.v1 import stacks as heat_stacks
 from openstack_dashboard.test.test_data import utils
 
 from heal_dashboard import health
+from heal_dashboard import records
 
 PROJECT_ID = '1'  # the project of Horizon's test user
 CLUSTER = 'cluster-id'
@@ -38,15 +36,13 @@ def stack(stack_id, name, status='CREATE_COMPLETE', parent=None, tags=None,
         'description': 'A cluster',
     }
     info.update(extra)
-    return heat_stacks.Stack(heat_stacks.StackManager(None), info)
+    return records.Stack.of(info)
 
 
 def event(event_id, resource_name, stack_name,
           status='CREATE_COMPLETE'):
-    from heatclient.v1 import events as heat_events
-    return heat_events.Event(heat_events.EventManager(None), {
+    return records.Event.of({
         'id': event_id, 'resource_name': resource_name,
-        'logical_resource_id': resource_name,
         'physical_resource_id': '%s-%s' % (resource_name, event_id),
         'event_time': BUILT, 'resource_status': status,
         'resource_status_reason': 'state changed',
@@ -101,7 +97,7 @@ VALIDATION = {
 
 def resource(name, rtype, physical_id, stack_id, parent=None,
              status='CREATE_COMPLETE', reason='', updated=None):
-    return {
+    return records.Resource.of({
         'resource_name': name, 'resource_type': rtype,
         'physical_resource_id': physical_id, 'resource_status': status,
         'resource_status_reason': reason, 'parent_resource': parent,
@@ -109,7 +105,7 @@ def resource(name, rtype, physical_id, stack_id, parent=None,
         'links': [{'rel': 'self', 'href': 'http://heat/x'},
                   {'rel': 'stack',
                    'href': 'http://heat/v1/p/stacks/n/%s' % stack_id}],
-    }
+    })
 
 
 def unit_resources(index, server_status='CREATE_COMPLETE', reason='',
@@ -126,7 +122,13 @@ def unit_resources(index, server_status='CREATE_COMPLETE', reason='',
          for alarm, _kind in health.ALARMS]
     return [resource(name, 'Heal::Unit', unit_stack, GROUP, 'units',
                      status=unit_status)] + [
-        p for p in parts if p['resource_name'] not in skip]
+        p for p in parts if p.resource_name not in skip]
+
+
+def changed(resources, name, **fields):
+    """The resources, the one named `name` with these fields changed."""
+    return [r._replace(**fields) if r.resource_name == name else r
+            for r in resources]
 
 
 HEALING = 'healing-stack'
@@ -147,7 +149,7 @@ def cluster_resources(*units, healing_skip=(), octavia=False):
                  HEALING, 'healing')]
     top = [resource('units', 'OS::Heat::ResourceGroup', GROUP, CLUSTER),
            resource('healing', 'Heal::HealingWorkflow', HEALING, CLUSTER),
-           *[r for r in healing if r['resource_name'] not in healing_skip],
+           *[r for r in healing if r.resource_name not in healing_skip],
            # The load balancer's parts are nested too, but no unit's.
            resource('pool', 'OS::Octavia::Pool' if octavia
                     else 'OS::Heat::TestResource', POOL, 'lb-stack',
@@ -170,30 +172,35 @@ def fired_reason(server_id):
 def all_alarms(count, state='ok', fired_for='server-%d'):
     """Each unit's alarms, watching its server; in alarm, they fired for
     `fired_for` (the unit's server unless told)."""
-    return {'%s-%d' % (alarm, i): {
-        'state': state, 'event_rule': {'query': event_query('server-%d' % i)},
+    alarms = [records.Alarm.of({
+        'alarm_id': '%s-%d' % (alarm, i), 'state': state, 'enabled': True,
+        'event_rule': {'query': event_query('server-%d' % i)},
         'state_reason': (fired_reason(fired_for % i) if state == 'alarm'
-                         else 'Not evaluated yet')}
-        for i in range(count) for alarm, _kind in health.ALARMS}
+                         else 'Not evaluated yet')})
+        for i in range(count) for alarm, _kind in health.ALARMS]
+    return {alarm.alarm_id: alarm for alarm in alarms}
 
 
 def all_queues(messages=0, confirmed=True):
     """Zaqar's word on the cluster's healing queue."""
-    return {QUEUE: {'messages': messages, 'subscriptions': [
-        {'id': 'sub', 'confirmed': confirmed}]}}
+    return {QUEUE: records.QueueInfo(
+        name=QUEUE, messages=messages, subscriptions=[
+            records.Subscription(id='sub', confirmed=confirmed)])}
 
 
 def pool_members(count, provisioning='ACTIVE', operating='ONLINE'):
     """Octavia's members of the cluster's pool, one a unit."""
-    return {'member-%d' % i: {
-        'address': '10.20.0.%d' % (10 + i), 'protocol_port': 80,
-        'provisioning_status': provisioning, 'operating_status': operating}
+    return {'member-%d' % i: records.Member.of({
+        'id': 'member-%d' % i, 'address': '10.20.0.%d' % (10 + i),
+        'protocol_port': 80, 'provisioning_status': provisioning,
+        'operating_status': operating})
         for i in range(count)}
 
 
 def servers(count, status='ACTIVE'):
-    return {'server-%d' % i: {'name': 'vm-%d' % i, 'status': status}
-            for i in range(count)}
+    return {'server-%d' % i: records.Server.of({
+        'id': 'server-%d' % i, 'name': 'vm-%d' % i, 'status': status})
+        for i in range(count)}
 
 
 def execution(unit, state, heal=True, requested_by='alarm', error=None,
@@ -204,10 +211,11 @@ def execution(unit, state, heal=True, requested_by='alarm', error=None,
         created = BUILT if state in ('SUCCESS', 'ERROR', 'CANCELLED') else (
             datetime.datetime.now(datetime.timezone.utc).strftime(
                 '%Y-%m-%d %H:%M:%S'))
-    return {'id': 'ex-%s-%s' % (unit, state), 'state': state,
-            'created_at': created, 'updated_at': created, 'state_info': error,
-            'input': {'stack_id': 'unit-%d' % unit, 'heal': heal,
-                      'requested_by': requested_by}}
+    return records.Execution.of({
+        'id': 'ex-%s-%s' % (unit, state), 'state': state,
+        'created_at': created, 'updated_at': created, 'state_info': error,
+        'input': {'stack_id': 'unit-%d' % unit, 'heal': heal,
+                  'requested_by': requested_by}, 'output': {}})
 
 
 # The services the plugin uses, as the test user's catalog lists them.
@@ -254,13 +262,13 @@ SCALING_TOP = [
     resource('cpu_low', SCALING_ALARM, 'a2', CLUSTER),
 ]
 # As Aodh has the template's cpu_high: 80 % of a vCPU over 60 s points.
-CPU_HIGH = {
-    'state': 'alarm',
+CPU_HIGH = records.Alarm.of({
+    'alarm_id': 'a1', 'state': 'alarm',
     'gnocchi_aggregation_by_resources_threshold_rule': {
         'threshold': 48000000000.0, 'comparison_operator': 'gt',
         'granularity': 60, 'evaluation_periods': 2},
     'alarm_actions': ['trust+http://heat/v1/p/stacks/web/c/resources/'
-                      'scale_out/signal']}
+                      'scale_out/signal']})
 # The policies as Heat holds the cluster's template.
 SCALING_TEMPLATE = {'resources': {
     'scale_out': {'type': SCALING_POLICY, 'properties': {
@@ -271,5 +279,6 @@ SCALING_PARAMETERS = {'min_size': '2', 'max_size': '6', 'cooldown': '60'}
 
 
 def signal(policy, at, reason, status='SIGNAL_COMPLETE'):
-    return {'resource_name': policy, 'event_time': at,
-            'resource_status': status, 'resource_status_reason': reason}
+    return records.Event.of({'resource_name': policy, 'event_time': at,
+                             'resource_status': status,
+                             'resource_status_reason': reason})

@@ -5,6 +5,7 @@ import json
 from aodhclient import client as aodh_client
 from horizon.utils.memoized import memoized
 
+from heal_dashboard import records
 from heal_dashboard.api import session
 
 SERVICE_TYPE = 'alarming'
@@ -18,7 +19,8 @@ def aodhclient(request):
 
 def alarms_list(request):
     """All the project's alarms, in one call."""
-    return aodhclient(request).alarm.list()
+    return [records.Alarm.of(alarm)
+            for alarm in aodhclient(request).alarm.list()]
 
 
 def alarms_history(request, alarm_ids):
@@ -27,8 +29,8 @@ def alarms_history(request, alarm_ids):
         return []
     changes = aodhclient(request).alarm_history.search(
         query=json.dumps({'in': {'alarm_id': list(alarm_ids)}}))
-    return sorted(changes, key=lambda change: change.get('timestamp', ''),
-                  reverse=True)
+    return sorted((records.AlarmChange.of(change) for change in changes),
+                  key=lambda change: change.timestamp or '', reverse=True)
 
 
 def alarm_set_enabled(request, alarm_id, enabled):

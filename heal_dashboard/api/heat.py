@@ -8,6 +8,7 @@ from horizon import exceptions as horizon_exceptions
 from horizon.utils.memoized import memoized
 
 from heal_dashboard import health
+from heal_dashboard import records
 from heal_dashboard.api import session
 
 LOG = logging.getLogger(__name__)
@@ -29,9 +30,17 @@ def heatclient(request):
         service_type=SERVICE_TYPE)
 
 
+def _stacks(stacks):
+    return [records.Stack.of(stack.to_dict()) for stack in stacks]
+
+
+def _events(events):
+    return [records.Event.of(event.to_dict()) for event in events]
+
+
 def template_id_of(stack):
     """The bundled template a cluster was launched from, from its tags."""
-    for tag in getattr(stack, 'tags', None) or ():
+    for tag in stack.tags or ():
         if tag.startswith(TEMPLATE_TAG_PREFIX):
             return tag[len(TEMPLATE_TAG_PREFIX):]
     return None
@@ -39,7 +48,7 @@ def template_id_of(stack):
 
 def clusters_list(request):
     """The project's clusters, newest first."""
-    return list(heatclient(request).stacks.list(
+    return _stacks(heatclient(request).stacks.list(
         tags=CLUSTER_TAG, sort_keys='created_at', sort_dir='desc'))
 
 
@@ -49,11 +58,11 @@ def nested_stacks_list(request):
     The units of all clusters are nested stacks: listing them once lets the
     cluster list count units without a call per cluster.
     """
-    return list(heatclient(request).stacks.list(show_nested=True))
+    return _stacks(heatclient(request).stacks.list(show_nested=True))
 
 
 def stack_get(request, stack_id):
-    return heatclient(request).stacks.get(stack_id)
+    return records.Stack.of(heatclient(request).stacks.get(stack_id).to_dict())
 
 
 def cluster_get(request, cluster_id):
@@ -62,8 +71,8 @@ def cluster_get(request, cluster_id):
     user is working in. Any other stack is NotFound, although Heat lets an
     admin read every project's stacks by id."""
     stack = stack_get(request, cluster_id)
-    project = (getattr(stack, 'parameters', None) or {}).get('OS::project_id')
-    if (CLUSTER_TAG not in (getattr(stack, 'tags', None) or ())
+    project = (stack.parameters or {}).get('OS::project_id')
+    if (CLUSTER_TAG not in (stack.tags or ())
             or project != request.user.project_id):
         raise horizon_exceptions.NotFound(
             'Stack %s is not a cluster of this project' % cluster_id)
@@ -71,17 +80,16 @@ def cluster_get(request, cluster_id):
 
 
 def resources_list(request, stack_id, nested_depth=2):
-    """Every resource of a cluster down to its units' parts, in one call,
-    as dicts (heatclient's objects fetch a resource again when asked for a
-    field it lacks: one call per field per resource)."""
-    return [resource.to_dict() for resource in heatclient(
+    """Every resource of a cluster down to its units' parts, in one
+    call."""
+    return [records.Resource.of(resource.to_dict()) for resource in heatclient(
         request).resources.list(stack_id, nested_depth=nested_depth)]
 
 
 def events_list(request, stack_id, limit, marker=None, nested_depth=2):
     """A page of a stack's events, its nested stacks' included (a
     cluster's: its units'), newest first."""
-    return list(heatclient(request).events.list(
+    return _events(heatclient(request).events.list(
         stack_id, nested_depth=nested_depth, sort_dir='desc', limit=limit,
         marker=marker))
 
@@ -94,7 +102,7 @@ def first_failure(request, stack_id):
     failures = heatclient(request).events.list(
         stack_id, sort_dir='asc', limit=1,
         filters={'resource_status': 'FAILED'})
-    return next(iter(failures), None)
+    return next(iter(_events(failures)), None)
 
 
 def template_validate(request, **spec):
@@ -176,7 +184,7 @@ def stack_template(request, stack_id):
 def scaling_signals(request, stack_id, limit=20):
     """The stack's own scaling policies' signal events (those Heat acted
     on: it records none for a signal it ignores), newest first."""
-    return list(heatclient(request).events.list(
+    return _events(heatclient(request).events.list(
         stack_id, sort_dir='desc', limit=limit, filters={
             'resource_type': 'OS::Heat::ScalingPolicy',
             'resource_action': 'SIGNAL'}))

@@ -6,6 +6,7 @@ from horizon.utils.memoized import memoized
 from mistralclient.api import base as mistral_exc
 from mistralclient.api import client as mistral_client
 
+from heal_dashboard import records
 from heal_dashboard.api import session
 
 SERVICE_TYPE = 'workflowv2'
@@ -29,8 +30,8 @@ TASK_FIELDS = ('id', 'name', 'state', 'state_info', 'created_at',
 
 
 def executions_list(request, workflow_name, limit=100):
-    """The workflow's executions, newest first, as dicts with their input
-    decoded (Mistral sends it as JSON text)."""
+    """The workflow's executions, newest first, their input and output
+    decoded (Mistral sends them as JSON text)."""
     executions = mistralclient(request).executions.list(
         workflow_name=workflow_name, sort_keys='created_at', sort_dirs='desc',
         limit=limit, fields=list(EXECUTION_FIELDS))
@@ -38,17 +39,15 @@ def executions_list(request, workflow_name, limit=100):
 
 
 def _execution(execution):
-    return dict({field: getattr(execution, field, None)
-                 for field in EXECUTION_FIELDS},
-                input=_decoded(getattr(execution, 'input', None)),
-                output=_decoded(getattr(execution, 'output', None)))
+    data = execution.to_dict()
+    return records.Execution.of(dict(
+        data, input=_decoded(data.get('input')),
+        output=_decoded(data.get('output'))))
 
 
 def execution_get(request, execution_id):
-    """One execution in the same shape, with its workflow's name."""
-    execution = mistralclient(request).executions.get(execution_id)
-    return dict(_execution(execution),
-                workflow_name=getattr(execution, 'workflow_name', None))
+    """One execution, with its workflow's name."""
+    return _execution(mistralclient(request).executions.get(execution_id))
 
 
 def execution_tasks(request, execution_id):
@@ -56,8 +55,7 @@ def execution_tasks(request, execution_id):
     tasks = mistralclient(request).tasks.list(
         workflow_execution_id=execution_id, sort_keys='created_at',
         sort_dirs='asc', fields=list(TASK_FIELDS))
-    return [{field: getattr(t, field, None) for field in TASK_FIELDS}
-            for t in tasks]
+    return [records.Task.of(task.to_dict()) for task in tasks]
 
 
 def _decoded(text):
@@ -83,9 +81,7 @@ def heal_turns(request, description):
     tickets = mistralclient(request).environments.list(
         description=description, sort_keys='name', sort_dirs='asc',
         fields=['name', 'variables'])
-    return [{'unit': (t.variables or {}).get('unit'),
-             'execution': (t.variables or {}).get('execution')}
-            for t in tickets]
+    return [records.Turn.of(ticket.variables or {}) for ticket in tickets]
 
 
 def healing_state_get(request, name):

@@ -8,6 +8,7 @@ list itself. This client sends the user's token, as the plugin's others do.
 from horizon.utils.memoized import memoized
 from novaclient import client as nova_client
 
+from heal_dashboard import records
 from heal_dashboard.api import session
 
 SERVICE_TYPE = 'compute'
@@ -20,6 +21,6 @@ def novaclient(request):
 
 
 def servers_list(request):
-    """The project's servers, {id: {'name', 'status'}}, in one call."""
-    return {server.id: {'name': server.name, 'status': server.status}
+    """The project's servers, {id: server}, in one call."""
+    return {server.id: records.Server.of(server.to_dict())
             for server in novaclient(request).servers.list()}

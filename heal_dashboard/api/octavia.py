@@ -8,6 +8,7 @@ versions, a second call on every page.
 from horizon.utils.memoized import memoized
 from octaviaclient.api.v2 import octavia
 
+from heal_dashboard import records
 from heal_dashboard.api import session
 
 SERVICE_TYPE = 'load-balancer'
@@ -22,9 +23,6 @@ def octaviaclient(request):
 
 
 def members_list(request, pool_id):
-    """The pool's members, {member id: {'address', 'protocol_port',
-    'provisioning_status', 'operating_status'}}."""
-    return {member['id']: {key: member.get(key) for key in (
-        'address', 'protocol_port', 'provisioning_status',
-        'operating_status')}
-        for member in octaviaclient(request).member_list(pool_id)['members']}
+    """The pool's members, {member id: member}."""
+    return {member['id']: records.Member.of(member) for member in
+            octaviaclient(request).member_list(pool_id)['members']}

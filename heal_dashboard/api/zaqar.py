@@ -4,6 +4,7 @@ from horizon.utils.memoized import memoized
 from requests import adapters
 from zaqarclient.queues.v2 import client as zaqar_v2
 
+from heal_dashboard import records
 from heal_dashboard.api import session
 
 SERVICE_TYPE = 'messaging'
@@ -51,18 +52,16 @@ def queue_state(request, name):
     has no bulk form of either)."""
     client = zaqarclient(request)
     stats = client.queue(name, auto_create=False).stats
-    return {
-        'messages': stats['messages']['total'],
-        'subscriptions': [
-            {'id': s.id, 'subscriber': s.subscriber,
-             'confirmed': s.confirmed}
-            for s in client.subscriptions(name)],
-    }
+    return records.QueueInfo(
+        name=name, messages=stats['messages']['total'],
+        subscriptions=[records.Subscription(
+            id=s.id, subscriber=s.subscriber, confirmed=s.confirmed)
+            for s in client.subscriptions(name)])
 
 
 def queue_messages(request, name, limit=20):
     """The messages waiting in a queue (the alarms' notifications), with
     their bodies and ages in seconds."""
     queue = zaqarclient(request).queue(name, auto_create=False)
-    return [{'id': m.id, 'body': m.body, 'age': m.age}
+    return [records.Message(id=m.id, body=m.body, age=m.age)
             for m in queue.messages(limit=limit)]

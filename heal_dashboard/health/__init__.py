@@ -1,10 +1,11 @@
 """The health model: Heat, Nova, Aodh, Zaqar, Mistral and Octavia data joined
 per cluster and per unit.
 
-Plain functions over plain data (what the clients return, as objects or
-dicts), no Django and no API calls: the views fetch each service's list once
-and hand it here. A service that could not be asked is passed as None, and
-what depends on it is reported as unknown rather than guessed.
+Plain functions over plain data (the api layer's records, see
+heal_dashboard.records), no Django and no API calls: the views fetch each
+service's list once and hand it here. A service that could not be asked is
+passed as None, and what depends on it is reported as unknown rather than
+guessed.
 
 One module a concern: `resources` (a cluster's resource tree, shared),
 `clusters` (the Clusters list), `unit_health` (each unit's joined health),
@@ -23,6 +24,7 @@ from heal_dashboard.health.resources import healing_parts
 from heal_dashboard.health.resources import parse_time
 from heal_dashboard.health.resources import pool_id
 from heal_dashboard.health.resources import resource_id
+from heal_dashboard.health.resources import stack_of
 from heal_dashboard.health.resources import unit_names
 from heal_dashboard.health.resources import unit_names_by_stack
 from heal_dashboard.health.clusters import NEVER_CREATED
@@ -71,6 +73,7 @@ __all__ = [
     'parse_time',
     'pool_id',
     'resource_id',
+    'stack_of',
     'unit_names',
     'unit_names_by_stack',
     'NEVER_CREATED',

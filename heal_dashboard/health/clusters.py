@@ -4,8 +4,6 @@ its first failure's cause."""
 import dataclasses
 
 from heal_dashboard import template_bundle
-from heal_dashboard.health.resources import field
-from heal_dashboard.health.resources import resource_status
 
 
 @dataclasses.dataclass
@@ -24,12 +22,12 @@ def unit_stacks(cluster, stacks):
     A unit is a nested stack of the cluster's units group, whose own nested
     stack Heat names "<cluster>-units-<suffix>".
     """
-    group_prefix = '%s-%s-' % (field(cluster, 'stack_name'),
+    group_prefix = '%s-%s-' % (cluster.stack_name,
                                template_bundle.UNITS_RESOURCE)
-    groups = {field(s, 'id') for s in stacks
-              if field(s, 'parent') == field(cluster, 'id')
-              and (field(s, 'stack_name') or '').startswith(group_prefix)}
-    return [s for s in stacks if field(s, 'parent') in groups]
+    groups = {s.id for s in stacks
+              if s.parent == cluster.id
+              and (s.stack_name or '').startswith(group_prefix)}
+    return [s for s in stacks if s.parent in groups]
 
 
 # A create that did not complete: nothing to heal, only to delete.
@@ -41,21 +39,21 @@ def failure_cause(event):
     """A failure event of Heat's in words: which resource, and why."""
     if not event:
         return None
-    return '%s: %s' % (field(event, 'resource_name'),
-                       field(event, 'resource_status_reason') or 'no reason')
+    return '%s: %s' % (event.resource_name,
+                       event.resource_status_reason or 'no reason')
 
 
 def summarize_clusters(clusters, stacks, template_id_of):
     """One summary per cluster, units counted from the nested stacks."""
     return [
         ClusterSummary(
-            id=field(cluster, 'id'),
-            name=field(cluster, 'stack_name'),
+            id=cluster.id,
+            name=cluster.stack_name,
             template_id=template_id_of(cluster),
-            status=field(cluster, 'stack_status'),
-            created=field(cluster, 'creation_time'),
+            status=cluster.stack_status,
+            created=cluster.creation_time,
             units=len([u for u in unit_stacks(cluster, stacks)
-                       if not resource_status(u).startswith('DELETE')]),
+                       if not (u.stack_status or '').startswith('DELETE')]),
         )
         for cluster in clusters
     ]

@@ -13,7 +13,6 @@ from heal_dashboard.health.resources import ALARMS
 from heal_dashboard.health.resources import ALARMS_LOADED
 from heal_dashboard.health.resources import MEMBER
 from heal_dashboard.health.resources import SERVER
-from heal_dashboard.health.resources import field
 from heal_dashboard.health.resources import parse_time
 from heal_dashboard.health.resources import to_the_second
 from heal_dashboard.said import N_
@@ -47,7 +46,7 @@ def _fired(kind, reason, words):
 
 
 def _alarm_change(change, kinds):
-    detail = change.get('detail') or ''
+    detail = change.detail or ''
     try:
         detail = json.loads(detail)
     except ValueError:
@@ -55,7 +54,7 @@ def _alarm_change(change, kinds):
     if not isinstance(detail, dict):
         detail = {}
     state = detail.get('state', '?')
-    kind = kinds.get(change.get('alarm_id'), '?')
+    kind = kinds.get(change.alarm_id, '?')
     if state == 'alarm':
         fired = _fired(kind, detail.get('transition_reason'),
                        N_('the %(kind)s alarm fired: %(event)s of server '
@@ -68,8 +67,8 @@ def _alarm_change(change, kinds):
 
 
 def _message(message, kinds, now):
-    body = message.get('body') or {}
-    at = now - datetime.timedelta(seconds=message.get('age') or 0)
+    body = message.body or {}
+    at = now - datetime.timedelta(seconds=message.age or 0)
     kind = kinds.get(body.get('alarm_id'), '?')
     return (at.isoformat(), _fired(
         kind, body.get('reason'), N_('queued: the message of the %(kind)s '
@@ -84,18 +83,18 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
     stack update, new server (Heat events). `unit_parts` are the unit's
     resources by name (health.group_unit_resources); a source that could
     not be asked is passed as None and is simply absent."""
-    kinds = {field(unit_parts[name], 'physical_resource_id'): kind
+    kinds = {unit_parts[name].physical_resource_id: kind
              for name, kind in ALARMS if name in unit_parts}
     # The queue is the cluster's: only this unit's alarms' messages.
     messages = [m for m in messages or ()
-                if isinstance(m.get('body'), dict)
-                and m['body'].get('alarm_id') in kinds]
+                if isinstance(m.body, dict)
+                and m.body.get('alarm_id') in kinds]
     entries = []
     # Aodh's history and Heat's events come newest first: taken oldest
     # first, a second's entries keep their order through the sort.
     for change in reversed(alarm_changes or ()):
-        if change.get('type') == 'state transition':
-            entries.append(TimelineEntry(to_the_second(change.get('timestamp')),
+        if change.type == 'state transition':
+            entries.append(TimelineEntry(to_the_second(change.timestamp),
                                          'Aodh', _alarm_change(change,
                                                                kinds)))
     for message in messages:
@@ -115,7 +114,7 @@ def timeline(unit_parts, alarm_changes, messages, executions, events, now):
         what = _heat_event(event)
         if what is not None:
             entries.append(TimelineEntry(
-                to_the_second(field(event, 'event_time')), 'Heat', what))
+                to_the_second(event.event_time), 'Heat', what))
     entries.sort(key=lambda entry: entry.at)
     for before, entry in zip(entries, entries[1:], strict=False):
         try:
@@ -183,12 +182,12 @@ ALARM_EVENTS = {
 
 def _heat_event(event):
     """The event in words, or None for a step the story leaves out."""
-    name = field(event, 'resource_name')
-    status = field(event, 'resource_status') or ''
-    reason = field(event, 'resource_status_reason') or ''
+    name = event.resource_name
+    status = event.resource_status or ''
+    reason = event.resource_status_reason or ''
     if (name, status) in HEAT_EVENTS:
         return Said(HEAT_EVENTS[name, status], reason=reason,
-                    id=field(event, 'physical_resource_id') or '?')
+                    id=event.physical_resource_id or '?')
     # The stack's own events are named after it; Heat's reason says so.
     if reason.startswith('Stack ') and status in UNIT_EVENTS:
         return Said(UNIT_EVENTS[status])

@@ -4,7 +4,6 @@ what came of it and why, and where each heal's time went."""
 import dataclasses
 import datetime
 
-from heal_dashboard.health.resources import field
 from heal_dashboard.health.resources import parse_time
 from heal_dashboard.health.resources import to_the_second
 from heal_dashboard.health.resources import unit_names_by_stack
@@ -60,18 +59,18 @@ def stalled(created, now=None):
 
 
 def execution_state(execution):
-    params = field(execution, 'input') or {}
+    params = execution.input or {}
     # The output's word on who asked comes from the execution's own
     # credentials; the input's is whatever the caller wrote.
-    output = field(execution, 'output') or {}
+    output = execution.output or {}
     if not isinstance(output, dict):
         output = {}
-    state = field(execution, 'state')
+    state = execution.state
     return ExecutionState(
-        id=field(execution, 'id'), state=state,
-        created=field(execution, 'created_at'),
-        updated=field(execution, 'updated_at'),
-        error=field(execution, 'state_info'),
+        id=execution.id, state=state,
+        created=execution.created_at,
+        updated=execution.updated_at,
+        error=execution.state_info,
         requested_by=output.get('requested_by') or params.get('requested_by'),
         heal=params.get('heal'),
         outcome=output.get('outcome') or (
@@ -86,8 +85,8 @@ def unit_stack_of(execution):
     """The unit stack an execution heals: the caller's stack_id input, or
     on the alarm path (no such input) the unit the workflow found, in its
     output once it has finished."""
-    output = field(execution, 'output')
-    return ((field(execution, 'input') or {}).get('stack_id') or (
+    output = execution.output
+    return ((execution.input or {}).get('stack_id') or (
         output.get('unit_stack') if isinstance(output, dict) else None))
 
 
@@ -138,7 +137,7 @@ def cause_words(state):
 
 def execution_row(execution, unit_names):
     state = execution_state(execution)
-    params = field(execution, 'input') or {}
+    params = execution.input or {}
     finished = state.state in FINISHED
     return {
         'id': state.id, 'state': state.state, 'created': state.created,

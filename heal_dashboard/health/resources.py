@@ -36,27 +36,16 @@ ALARMS = (('alarm_deleted', 'deleted'), ('alarm_stopped', 'stopped'),
 ALARMS_LOADED = 'alarms_loaded'
 
 
-def field(item, key, default=None):
-    if isinstance(item, dict):
-        return item.get(key, default)
-    return getattr(item, key, default)
-
-
-def resource_status(item):
-    """A stack's or a resource's status, whichever the item is."""
-    return field(item, 'stack_status') or field(item, 'resource_status') or ''
-
-
 def group_unit_resources(resources):
     """{unit name: (the unit's own resource, {part name: resource})} from
     Heat's nested resource list of a cluster (nested_depth=2)."""
-    units = {field(r, 'resource_name'): r for r in resources
-             if field(r, 'parent_resource') == template_bundle.UNITS_RESOURCE}
-    by_stack = {field(u, 'physical_resource_id'): name
+    units = {r.resource_name: r for r in resources
+             if r.parent_resource == template_bundle.UNITS_RESOURCE}
+    by_stack = {u.physical_resource_id: name
                 for name, u in units.items()}
     parts = {name: {} for name in units}
     for resource in resources:
-        unit = field(resource, 'parent_resource')
+        unit = resource.parent_resource
         if unit in units and stack_id_of(resource) in by_stack:
             _keep_current(parts[unit], resource)
     return {name: (units[name], parts[name]) for name in units}
@@ -65,9 +54,9 @@ def group_unit_resources(resources):
 def pool_id(resources):
     """The cluster's Octavia pool, from the same nested resource list;
     None with a stand-in load balancer."""
-    return next((field(r, 'physical_resource_id') for r in resources
-                 if (field(r, 'resource_name'), field(r, 'parent_resource'),
-                     field(r, 'resource_type')) == (
+    return next((r.physical_resource_id for r in resources
+                 if (r.resource_name, r.parent_resource,
+                     r.resource_type) == (
                          POOL, template_bundle.LOAD_BALANCER_RESOURCE,
                          OCTAVIA_POOL)),
                 None)
@@ -77,12 +66,12 @@ def healing_parts(resources):
     """{part name: resource} of the cluster's healing stack (its queue
     and trigger), from the same nested resource list."""
     healing = [r for r in resources
-               if field(r, 'resource_name') == template_bundle.HEALING_RESOURCE
-               and not field(r, 'parent_resource')]
-    stack_id = field(healing[0], 'physical_resource_id') if healing else None
+               if r.resource_name == template_bundle.HEALING_RESOURCE
+               and not r.parent_resource]
+    stack_id = healing[0].physical_resource_id if healing else None
     parts = {}
     for resource in resources:
-        if (field(resource, 'parent_resource')
+        if (resource.parent_resource
                 == template_bundle.HEALING_RESOURCE
                 and stack_id_of(resource) == stack_id):
             _keep_current(parts, resource)
@@ -90,26 +79,33 @@ def healing_parts(resources):
 
 
 def _keep_current(parts, resource):
-    name = field(resource, 'resource_name')
+    name = resource.resource_name
     # While Heat replaces a resource, the old one (being deleted) and its
     # replacement are both listed: keep the replacement.
-    if name not in parts or resource_status(parts[name]).startswith(
-            'DELETE'):
+    if name not in parts or being_deleted(parts[name]):
         parts[name] = resource
 
 
 def resource_id(resource):
-    """A resource's physical id, whether the client gave an object or a
-    dict."""
-    return field(resource, 'physical_resource_id')
+    return resource.physical_resource_id
+
+
+def being_deleted(resource):
+    return (resource.resource_status or '').startswith('DELETE')
+
+
+def stack_of(item):
+    """(name, id) of the stack a resource or an event belongs to, from its
+    links (Heat's .../stacks/<name>/<id>); (None, None) without one."""
+    for link in item.links or ():
+        if link.get('rel') == 'stack':
+            name, stack_id = link['href'].rstrip('/').rsplit('/', 2)[-2:]
+            return name, stack_id
+    return None, None
 
 
 def stack_id_of(resource):
-    """The id of the stack a resource belongs to, from its links."""
-    for link in field(resource, 'links') or ():
-        if link.get('rel') == 'stack':
-            return link['href'].rstrip('/').rsplit('/', 1)[-1]
-    return None
+    return stack_of(resource)[1]
 
 
 def to_the_second(timestamp):
@@ -129,7 +125,7 @@ def unit_names(resources):
 
 
 def unit_names_by_stack(resources):
-    return {field(unit, 'physical_resource_id'): name for name, (
+    return {unit.physical_resource_id: name for name, (
         unit, _parts) in group_unit_resources(resources).items()}
 
 
@@ -145,14 +141,13 @@ def cluster_size(resources):
     from its nested resource list."""
     return len([unit for unit, _parts in group_unit_resources(
         resources).values()
-        if not resource_status(unit).startswith('DELETE')])
+        if not being_deleted(unit)])
 
 
 def alarm_names(resources):
     """{alarm id: (unit, alarm resource name)} of the units' alarms."""
-    return {field(r, 'physical_resource_id'): (field(r, 'parent_resource'),
-                                              field(r, 'resource_name'))
+    return {r.physical_resource_id: (r.parent_resource, r.resource_name)
             for r in resources
-            if field(r, 'resource_type') == 'OS::Aodh::EventAlarm'
-            and field(r, 'physical_resource_id')}
+            if r.resource_type == 'OS::Aodh::EventAlarm'
+            and r.physical_resource_id}
 

@@ -6,8 +6,6 @@ import re
 
 from heal_dashboard import template_bundle
 from heal_dashboard.health.resources import cluster_size
-from heal_dashboard.health.resources import field
-from heal_dashboard.health.resources import resource_status
 from heal_dashboard.health.resources import to_the_second
 from heal_dashboard.said import N_
 from heal_dashboard.said import Said
@@ -72,8 +70,8 @@ def scaling_alarm(name, alarm):
     `alarm` is Aodh's, None when Aodh has none, 'unknown' without Aodh."""
     if alarm is None or isinstance(alarm, str):
         return ScalingAlarm(name, alarm or 'missing')
-    state = field(alarm, 'state') or 'missing'
-    rule = field(alarm, 'gnocchi_aggregation_by_resources_threshold_rule')
+    state = alarm.state or 'missing'
+    rule = alarm.gnocchi_aggregation_by_resources_threshold_rule
     try:
         granularity = int(rule['granularity'])
         return ScalingAlarm(
@@ -114,8 +112,8 @@ _POLICY_OF_ACTION = re.compile(r'/resources/(?P<policy>[^/]+)/signal')
 def scaling_activity(event, alarm_of):
     """A scaling policy's signal event from Heat, in words: which alarm
     fired (`alarm_of`: {policy: alarm name}), or what its sender wrote."""
-    policy = field(event, 'resource_name')
-    reason = field(event, 'resource_status_reason') or ''
+    policy = event.resource_name
+    reason = event.resource_status_reason or ''
     signalled = _SIGNALLED.match(reason)
     if signalled and signalled.group('previous') == SIGNAL_BY_PERSON:
         # The words of whoever sent it (the dashboard names the person).
@@ -128,15 +126,15 @@ def scaling_activity(event, alarm_of):
     else:
         cause = reason
     return ScalingActivity(
-        at=to_the_second(field(event, 'event_time')), policy=policy,
+        at=to_the_second(event.event_time), policy=policy,
         cause=cause,
-        failed=(field(event, 'resource_status') or '').endswith('FAILED'))
+        failed=(event.resource_status or '').endswith('FAILED'))
 
 
 def _scaling_alarm_resources(resources):
-    return sorted((r for r in resources if not field(r, 'parent_resource')
-                   and field(r, 'resource_type') == SCALING_ALARM),
-                  key=lambda r: field(r, 'resource_name'))
+    return sorted((r for r in resources if not r.parent_resource
+                   and r.resource_type == SCALING_ALARM),
+                  key=lambda r: r.resource_name)
 
 
 def _alarm_of_policy(alarm_resources, alarms):
@@ -144,12 +142,11 @@ def _alarm_of_policy(alarm_resources, alarms):
     alarms' actions in Aodh ({id: alarm}, or None)."""
     alarm_of = {}
     for resource in alarm_resources:
-        found = (alarms or {}).get(field(resource, 'physical_resource_id'))
-        for action in field(found, 'alarm_actions') or () if found else ():
+        found = (alarms or {}).get(resource.physical_resource_id)
+        for action in found.alarm_actions or () if found else ():
             signalled = _POLICY_OF_ACTION.search(action)
             if signalled:
-                alarm_of[signalled.group('policy')] = field(
-                    resource, 'resource_name')
+                alarm_of[signalled.group('policy')] = resource.resource_name
     return alarm_of
 
 
@@ -169,24 +166,24 @@ def scaling(resources, parameters, alarms, template=None,
     unavailable), its template (the policies' properties), the group's
     metadata (Heat's cooldown record) and the policies' signal events,
     newest first; the last three None where unknown."""
-    top = [r for r in resources if not field(r, 'parent_resource')]
+    top = [r for r in resources if not r.parent_resource]
     template_resources = (template or {}).get('resources') or {}
 
     def alarm(resource):
         if alarms is None:
             return 'unknown'
-        return alarms.get(field(resource, 'physical_resource_id'))
+        return alarms.get(resource.physical_resource_id)
 
     alarm_resources = _scaling_alarm_resources(resources)
     alarm_of = _alarm_of_policy(alarm_resources, alarms)
     activity = [scaling_activity(e, alarm_of) for e in signals or ()]
 
     def policy(resource):
-        name = field(resource, 'resource_name')
+        name = resource.resource_name
         properties = (template_resources.get(name) or {}).get(
             'properties') or {}
         return ScalingPolicy(
-            name, resource_status(resource),
+            name, resource.resource_status or '',
             adjustment=_int_or_none(_resolved(
                 properties.get('scaling_adjustment'), parameters)),
             cooldown=_int_or_none(_resolved(properties.get('cooldown'),
@@ -196,7 +193,7 @@ def scaling(resources, parameters, alarms, template=None,
                              None))
 
     group = [r for r in top
-             if field(r, 'resource_name') == template_bundle.UNITS_RESOURCE]
+             if r.resource_name == template_bundle.UNITS_RESOURCE]
     metadata = group_metadata or {}
     cooldown_end = metadata.get('cooldown_end')
     return Scaling(
@@ -204,11 +201,11 @@ def scaling(resources, parameters, alarms, template=None,
         minimum=parameters.get('min_size'),
         maximum=parameters.get('max_size'),
         policies=sorted((policy(r) for r in top
-                         if field(r, 'resource_type') == SCALING_POLICY),
+                         if r.resource_type == SCALING_POLICY),
                         key=lambda found: found.name),
-        alarms=[scaling_alarm(field(r, 'resource_name'), alarm(r))
+        alarms=[scaling_alarm(r.resource_name, alarm(r))
                 for r in alarm_resources],
-        group_status=resource_status(group[0]) if group else '',
+        group_status=(group[0].resource_status or '') if group else '',
         in_progress=bool(metadata.get('scaling_in_progress')),
         cooldown_end=to_the_second(next(iter(cooldown_end)))
         if isinstance(cooldown_end, dict) and cooldown_end else None,

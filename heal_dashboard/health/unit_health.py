@@ -15,10 +15,8 @@ from heal_dashboard.health.resources import MEMBER
 from heal_dashboard.health.resources import QUEUE
 from heal_dashboard.health.resources import SERVER
 from heal_dashboard.health.resources import TRIGGER
-from heal_dashboard.health.resources import field
 from heal_dashboard.health.resources import group_unit_resources
 from heal_dashboard.health.resources import healing_parts
-from heal_dashboard.health.resources import resource_status
 from heal_dashboard.health.resources import stack_id_of
 from heal_dashboard.health.resources import to_the_second
 from heal_dashboard.health.resources import unit_order
@@ -115,26 +113,31 @@ class UnitHealth:
         return self.health not in (HEALING, UNHEALTHY) and not self.grace_left
 
 
+def status_of(resource):
+    """A resource's status, '' for none (the resource is missing)."""
+    return (resource.resource_status or '') if resource else ''
+
+
 def member_state(member_resource, members):
     """The unit's pool member from Octavia's list of the pool's members
     ({id: member}), or None when there is none to ask about."""
-    member_id = field(member_resource, 'physical_resource_id') \
+    member_id = member_resource.physical_resource_id \
         if member_resource else None
     if members is None or not member_id:
         return None
     member = members.get(member_id)
     if member is None:
         return MemberState(member_id, provisioning=MEMBER_MISSING)
-    return MemberState(member_id, address=member.get('address'),
-                       port=member.get('protocol_port'),
-                       provisioning=member.get('provisioning_status'),
-                       operating=member.get('operating_status'))
+    return MemberState(member_id, address=member.address,
+                       port=member.protocol_port,
+                       provisioning=member.provisioning_status,
+                       operating=member.operating_status)
 
 
 def fired_for(alarm):
     """The server an event alarm last fired for, from Aodh's reason; None
     when the reason names none (never fired, or set by hand)."""
-    return alarm_reason(field(alarm, 'state_reason'))[1]
+    return alarm_reason(alarm.state_reason)[1]
 
 
 def alarm_states(parts, alarms):
@@ -144,7 +147,7 @@ def alarm_states(parts, alarms):
     states = []
     for resource_name, kind in ALARMS:
         resource = parts.get(resource_name)
-        alarm_id = (field(resource, 'physical_resource_id') if resource
+        alarm_id = (resource.physical_resource_id if resource
                     else None)
         if not alarm_id:
             states.append(AlarmState(kind, None, 'missing'))
@@ -155,11 +158,11 @@ def alarm_states(parts, alarms):
         else:
             alarm = alarms[alarm_id]
             # A switched-off alarm (self-healing paused) evaluates nothing.
-            state = (field(alarm, 'state')
-                     if field(alarm, 'enabled', True) else 'disabled')
+            state = (alarm.state
+                     if alarm.enabled is not False else 'disabled')
             server = fired_for(alarm) if state == 'alarm' else None
             watched = watched_server(
-                (field(alarm, 'event_rule') or {}).get('query'))
+                (alarm.event_rule or {}).get('query'))
             states.append(AlarmState(
                 kind, alarm_id, state, fired_for=server,
                 healed=server is not None and server != watched))
@@ -170,20 +173,19 @@ def queue_state(parts, queues):
     """The healing queue from the healing stack's parts and Zaqar's
     {queue name: {'messages': n, 'subscriptions': [...]}} (or None)."""
     resource = parts.get(QUEUE)
-    name = field(resource, 'physical_resource_id') if resource else None
+    name = resource.physical_resource_id if resource else None
     if not name:
         return None
     stack_id = stack_id_of(resource)
     if queues is None or name not in queues:
         # Without Zaqar's word, Heat's: the trigger is the subscription.
         trigger = parts.get(TRIGGER)
-        return QueueState(name, subscribed=bool(trigger) and resource_status(
-            trigger) in ('CREATE_COMPLETE', 'UPDATE_COMPLETE'),
-            stack_id=stack_id)
+        return QueueState(name, subscribed=status_of(trigger) in (
+            'CREATE_COMPLETE', 'UPDATE_COMPLETE'), stack_id=stack_id)
     info = queues[name]
-    subscriptions = field(info, 'subscriptions')
+    subscriptions = info.subscriptions
     return QueueState(
-        name, messages=field(info, 'messages'),
+        name, messages=info.messages,
         subscribed=None if subscriptions is None else bool(subscriptions),
         stack_id=stack_id)
 
@@ -194,8 +196,7 @@ BEING_HEALED = Said(N_('being healed or updated'))
 def judge(unit_status, server_resource, server_status, alarms, queue,
           execution, server_known):
     """(health, reasons) of one unit from its joined state."""
-    server_resource_status = resource_status(server_resource) \
-        if server_resource else ''
+    server_resource_status = status_of(server_resource)
     if (execution and execution.state == 'RUNNING'
             and not execution.stalled) or any(
             status.endswith('IN_PROGRESS')
@@ -205,7 +206,7 @@ def judge(unit_status, server_resource, server_status, alarms, queue,
     problems = []
     if 'CHECK_FAILED' in (unit_status, server_resource_status):
         problems.append(Said(N_('marked unhealthy: %(why)s'), why=(
-            field(server_resource, 'resource_status_reason') or '-')))
+            server_resource.resource_status_reason or '-')))
     elif unit_status.endswith('FAILED'):
         problems.append(Said(N_('unit is %(status)s'), status=unit_status))
     if server_known and server_resource and server_status is None:
@@ -252,7 +253,7 @@ def grace_left(server_resource, grace, now):
     created then) has left of the cluster's grace period, as the healing
     workflow counts them: a failure is healed only once it is 0. `now` is
     naive UTC."""
-    created = field(server_resource, 'creation_time') \
+    created = server_resource.creation_time \
         if server_resource else None
     if not grace or not created:
         return 0
@@ -273,7 +274,7 @@ def queue_places(turns, budget):
     (a duplicate heal) is at its first's."""
     places = {}
     for index, ticket in enumerate(turns or ()):
-        places.setdefault(ticket.get('unit'), max(0, index - budget + 1))
+        places.setdefault(ticket.unit, max(0, index - budget + 1))
     return places
 
 
@@ -306,17 +307,18 @@ def units(resources, servers=None, alarms=None, queues=None,
     for name, (unit, parts) in sorted(
             group_unit_resources(resources).items(),
             key=lambda item: unit_order(item[0])):
-        stack_id = field(unit, 'physical_resource_id')
+        stack_id = unit.physical_resource_id
         server_resource = parts.get(SERVER)
-        server_id = field(server_resource, 'physical_resource_id') \
+        server_id = server_resource.physical_resource_id \
             if server_resource else None
         server = (servers or {}).get(server_id)
-        server_status = (field(server, 'status') if servers is not None
-                         else resource_status(server_resource) or None)
+        server_status = ((server.status if server else None)
+                         if servers is not None
+                         else status_of(server_resource) or None)
         unit_alarms = alarm_states(parts, alarms)
         execution = latest.get(stack_id)
         health, reasons = judge(
-            resource_status(unit), server_resource, server_status, unit_alarms,
+            status_of(unit), server_resource, server_status, unit_alarms,
             queue, execution, server_known=servers is not None)
         # A ticket names the unit of an alarm's heal before it has ended.
         place = places.get(stack_id)
@@ -330,13 +332,12 @@ def units(resources, servers=None, alarms=None, queues=None,
         if in_grace:
             reasons = reasons + [_grace_reason(health, in_grace)]
         result.append(UnitHealth(
-            name=name, stack_id=stack_id, status=resource_status(unit),
-            status_reason=field(unit, 'resource_status_reason'),
+            name=name, stack_id=stack_id, status=status_of(unit),
+            status_reason=unit.resource_status_reason,
             server_id=server_id,
-            server_name=field(server, 'name') if server else None,
+            server_name=server.name if server else None,
             server_status=server_status,
-            server_resource_status=resource_status(server_resource)
-            if server_resource else None,
+            server_resource_status=status_of(server_resource) or None,
             alarms=unit_alarms, queue=queue, last_execution=execution,
             health=health, reasons=reasons, cluster_id=cluster_id,
             member=member_state(parts.get(MEMBER), members),
@@ -349,7 +350,7 @@ def refresh_progress(resources, since):
     a refresh replaces each unit's server."""
     units = group_unit_resources(resources).values()
     done = sum(1 for _unit, parts in units if SERVER in parts
-               and to_the_second(field(parts[SERVER], 'creation_time'))
+               and to_the_second(parts[SERVER].creation_time)
                >= to_the_second(since))
     return done, len(units)
 

@@ -93,11 +93,11 @@ def test_two_people_on_two_workers_at_once_replace_the_unit_once(
         # An alarm's execution names its unit once it has finished: every
         # execution of the cluster must have.
         every = api.mistral.executions_list(request, workflow)
-        if any(e['state'] in health.UNFINISHED for e in every):
+        if any(e.state in health.UNFINISHED for e in every):
             return None
         mine = [e for e in every if health.unit_stack_of(e) == unit.stack_id]
-        return mine if all(e['state'] == 'SUCCESS' for e in mine) else None
-    outcomes = sorted(e['output']['outcome'] for e in wait_for(
+        return mine if all(e.state == 'SUCCESS' for e in mine) else None
+    outcomes = sorted(e.output['outcome'] for e in wait_for(
         finished, 60, what='the heals to finish'))
     # Both may pass the dashboard's own refusal (it reads the services'
     # state, not a lock): then the second execution finds the unit healed.

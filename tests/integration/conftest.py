@@ -200,15 +200,15 @@ def new_outcomes(request, cluster_id, stack_id, seen, count, timeout=90):
     them have started and all have finished."""
     def finished():
         new = [e for e in executions_of(request, cluster_id, stack_id)
-               if e['id'] not in seen]
-        if len(new) >= count and all(e['state'] in health.FINISHED
+               if e.id not in seen]
+        if len(new) >= count and all(e.state in health.FINISHED
                                      for e in new):
             return new
         return None
     executions = wait_for(finished, timeout, what='%d executions' % count)
     for execution in executions:
-        assert execution['state'] == 'SUCCESS', execution['state_info']
-    return [e['output'] for e in executions]
+        assert execution.state == 'SUCCESS', execution.state_info
+    return [e.output for e in executions]
 
 
 def quiet(request, cluster_id, timeout=90):
@@ -216,14 +216,14 @@ def quiet(request, cluster_id, timeout=90):
     old server's delete after a replacement) holds its unit's lease for a
     moment."""
     def still_running():
-        return any(e['state'] not in health.FINISHED
+        return any(e.state not in health.FINISHED
                    for e in executions_of(request, cluster_id))
     wait_for(lambda: not still_running(), timeout,
              what="the cluster's executions to finish")
 
 
 def seen_ids(request, cluster_id, stack_id=None):
-    return {e['id'] for e in executions_of(request, cluster_id, stack_id)}
+    return {e.id for e in executions_of(request, cluster_id, stack_id)}
 
 
 def post(user, queue_name, *bodies):

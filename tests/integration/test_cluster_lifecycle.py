@@ -77,7 +77,7 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
     before = unit_servers(request, cluster.id)
     project_id = request.user.project_id
     workflow = template_bundle.workflow_name(cluster.id)
-    seen = {e['id'] for e in api.mistral.executions_list(request, workflow)}
+    seen = {e.id for e in api.mistral.executions_list(request, workflow)}
 
     began = time.monotonic()
     inject.publish(inject.compute_event(event, before[unit], project_id))
@@ -98,9 +98,9 @@ def test_a_failed_unit_is_replaced_and_the_others_are_untouched(
     # server is in place.
     executions = wait_for(lambda: [
         e for e in api.mistral.executions_list(request, workflow)
-        if e['id'] not in seen and e['state'] in ('SUCCESS', 'ERROR')], 30,
+        if e.id not in seen and e.state in ('SUCCESS', 'ERROR')], 30,
         what='the heal to end')
-    assert [(e['state'], e['output']['outcome'], e['output']['failure'])
+    assert [(e.state, e.output['outcome'], e.output['failure'])
             for e in executions] == [('SUCCESS', 'replaced', ALARM[event])]
     # The unit's timeline tells the whole story.
     story = cluster_state.fetch_timeline(request, cluster.id, unit)

@@ -101,12 +101,12 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
         # An alarm's execution names its unit once it has finished: every
         # execution of the cluster must have.
         every = api.mistral.executions_list(request, workflow)
-        if any(e['state'] in health.UNFINISHED for e in every):
+        if any(e.state in health.UNFINISHED for e in every):
             return None
         mine = [e for e in every if health.unit_stack_of(e) == healed.stack_id]
-        return mine if all(e['state'] == 'SUCCESS' for e in mine) else None
+        return mine if all(e.state == 'SUCCESS' for e in mine) else None
     executions = wait_for(finished, 60, what='the executions to finish')
-    outcomes = [e['output']['outcome'] for e in executions]
+    outcomes = [e.output['outcome'] for e in executions]
     assert outcomes.count('replaced') == 1, outcomes
     assert set(outcomes) <= {'replaced', 'already healed'}, outcomes
     # Where the time went: every step timed, from the failure as Nova's
@@ -115,11 +115,11 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
     # (delete.start before delete.end, a stop's first update): the
     # failure is at or a few seconds before the event seen here.
     [replaced] = [e for e in executions
-                  if e['output']['outcome'] == 'replaced']
+                  if e.output['outcome'] == 'replaced']
     # Its cause in words, from what Nova said when the workflow asked.
     cause = history.cause_words(history.execution_state(replaced))
-    assert str(cause) in CAUSES[state], replaced['output']
-    times = replaced['output']['times']
+    assert str(cause) in CAUSES[state], replaced.output
+    times = replaced.output['times']
     before_seen = (health.parse_time(event['generated'])
                    - health.parse_time(times['failure']))
     assert datetime.timedelta(0) <= before_seen < datetime.timedelta(

@@ -95,7 +95,7 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
     assert (row['unit'], row['requested_by'], row['outcome']) == (
         '0', 'demo', 'replaced')
     details = cluster_state.fetch_execution(request, cluster.id, row['id'])
-    steps = {(t['name'], t['state']) for t in details.tasks}
+    steps = {(t.name, t.state) for t in details.tasks}
     # A person's heal skips the failure check, never the lease.
     assert {('acquire', 'SUCCESS'), ('current_server', 'SUCCESS'),
             ('mark', 'SUCCESS'), ('update_unit', 'SUCCESS'),

@@ -10,11 +10,17 @@ import requests
 
 from django.test.utils import override_settings
 from heatclient import exc as heat_exc
+from heatclient.v1 import events as heat_events
 from heatclient.v1 import resources as heat_resources
+from heatclient.v1 import stacks as heat_stacks
 from mistralclient.api import base as mistral_exc
+from mistralclient.api.v2 import executions as mistral_executions
+from mistralclient.api.v2 import tasks as mistral_tasks
+from novaclient.v2 import servers as nova_servers
 from openstack_dashboard.api import base
 
 from heal_dashboard import api
+from heal_dashboard import records
 from heal_dashboard.api import session
 from tests import helpers as heal_helpers
 from tests import test_data
@@ -119,8 +125,14 @@ class HeatCallTests(heal_helpers.APITestCase):
         self.client = patcher.start().return_value
         self.addCleanup(patcher.stop)
 
+    def heat_stacks(self, stacks):
+        """heatclient's objects of these stacks, as it answers."""
+        return iter(heat_stacks.Stack(None, stack._asdict())
+                    for stack in stacks)
+
     def test_clusters_are_found_by_tag(self):
-        self.client.stacks.list.return_value = iter(self.heal_clusters.list())
+        self.client.stacks.list.return_value = self.heat_stacks(
+            self.heal_clusters.list())
 
         clusters = api.heat.clusters_list(self.request)
 
@@ -128,15 +140,20 @@ class HeatCallTests(heal_helpers.APITestCase):
         self.client.stacks.list.assert_called_once_with(
             tags='heal-dashboard', sort_keys='created_at', sort_dir='desc')
 
-    def test_a_clusters_resources_are_listed_in_one_call_as_dicts(self):
+    def test_a_clusters_resources_are_listed_in_one_call_as_records(self):
         listed = test_data.resource('server', 'Heal::Server', 'server-0',
                                     'unit-0')
+        # Heat's JSON has more than a record keeps, and a top-level
+        # resource has no parent_resource at all.
+        answered = dict(listed._asdict(), required_by=['member'])
+        del answered['parent_resource']
         self.client.resources.list.return_value = iter([
-            heat_resources.Resource(None, dict(listed))])
+            heat_resources.Resource(None, answered)])
 
         resources = api.heat.resources_list(self.request, 'c1')
 
-        self.assertEqual([listed], resources)
+        self.assertEqual([listed._replace(parent_resource=None)], resources)
+        self.assertIsInstance(resources[0], records.Resource)
         self.client.resources.list.assert_called_once_with(
             'c1', nested_depth=2)
 
@@ -161,8 +178,10 @@ class HeatCallTests(heal_helpers.APITestCase):
                 'resource_action': 'SIGNAL'})
 
     def test_the_first_failure_is_one_filtered_event(self):
-        self.client.events.list.return_value = iter(['first'])
-        self.assertEqual('first', api.heat.first_failure(self.request, 'c1'))
+        first = test_data.event('e1', 'server', 'web', 'CREATE_FAILED')
+        self.client.events.list.return_value = iter([
+            heat_events.Event(None, first._asdict())])
+        self.assertEqual(first, api.heat.first_failure(self.request, 'c1'))
         self.client.events.list.assert_called_once_with(
             'c1', sort_dir='asc', limit=1,
             filters={'resource_status': 'FAILED'})
@@ -170,7 +189,8 @@ class HeatCallTests(heal_helpers.APITestCase):
         self.assertIsNone(api.heat.first_failure(self.request, 'c1'))
 
     def test_nested_stacks_are_listed_in_one_call(self):
-        self.client.stacks.list.return_value = iter(self.heal_stacks.list())
+        self.client.stacks.list.return_value = self.heat_stacks(
+            self.heal_stacks.list())
         self.assertEqual(self.heal_stacks.list(),
                          api.heat.nested_stacks_list(self.request))
         self.client.stacks.list.assert_called_once_with(show_nested=True)
@@ -209,15 +229,16 @@ class OtherServiceCallTests(heal_helpers.APITestCase):
     @mock.patch.object(api.mistral, 'mistralclient')
     def test_executions_of_one_workflow_newest_first(self, mistralclient):
         executions = mistralclient.return_value.executions
-        executions.list.return_value = [mock.Mock(
-            id='e1', state='SUCCESS', state_info=None, created_at='t1',
-            updated_at='t2', input='{"stack_id": "u1", "heal": true}')]
+        executions.list.return_value = [mistral_executions.Execution(None, {
+            'id': 'e1', 'state': 'SUCCESS', 'state_info': None,
+            'created_at': 't1', 'updated_at': 't2',
+            'input': '{"stack_id": "u1", "heal": true}'})]
 
         [execution] = api.mistral.executions_list(self.request, 'wf-1')
 
-        self.assertEqual({'stack_id': 'u1', 'heal': True},
-                         execution['input'])
-        self.assertEqual('SUCCESS', execution['state'])
+        self.assertEqual({'stack_id': 'u1', 'heal': True}, execution.input)
+        self.assertEqual('SUCCESS', execution.state)
+        self.assertEqual({}, execution.output)  # not asked for: none
         executions.list.assert_called_once_with(
             workflow_name='wf-1', sort_keys='created_at', sort_dirs='desc',
             limit=100,
@@ -227,14 +248,13 @@ class OtherServiceCallTests(heal_helpers.APITestCase):
     def test_an_executions_tasks_oldest_first_in_one_call(self,
                                                           mistralclient):
         tasks = mistralclient.return_value.tasks
-        tasks.list.return_value = [mock.Mock(
-            id='t1', state='SUCCESS', state_info=None, created_at='t',
-            updated_at='u')]
-        tasks.list.return_value[0].name = 'mark'
+        tasks.list.return_value = [mistral_tasks.Task(None, {
+            'id': 't1', 'name': 'mark', 'state': 'SUCCESS',
+            'state_info': None, 'created_at': 't', 'updated_at': 'u'})]
 
         [task] = api.mistral.execution_tasks(self.request, 'e1')
 
-        self.assertEqual(('mark', 'SUCCESS'), (task['name'], task['state']))
+        self.assertEqual(('mark', 'SUCCESS'), (task.name, task.state))
         tasks.list.assert_called_once_with(
             workflow_execution_id='e1', sort_keys='created_at',
             sort_dirs='asc', fields=list(api.mistral.TASK_FIELDS))
@@ -278,21 +298,24 @@ class OtherServiceCallTests(heal_helpers.APITestCase):
         state = api.zaqar.queue_state(self.request, 'q1')
 
         client.queue.assert_called_once_with('q1', auto_create=False)
-        self.assertEqual(2, state['messages'])
-        self.assertEqual([{'id': 's1', 'subscriber': 'trust+http://m',
-                           'confirmed': None}], state['subscriptions'])
+        self.assertEqual(records.QueueInfo(
+            name='q1', messages=2, subscriptions=[records.Subscription(
+                id='s1', subscriber='trust+http://m', confirmed=None)]),
+            state)
 
     @mock.patch.object(api.nova, 'novaclient')
     def test_servers_in_one_call(self, novaclient):
-        novaclient.return_value.servers.list.return_value = [mock.Mock(
-            id='s1', status='ACTIVE')]
-        novaclient.return_value.servers.list.return_value[0].name = 'vm'
-        self.assertEqual({'s1': {'name': 'vm', 'status': 'ACTIVE'}},
+        novaclient.return_value.servers.list.return_value = [
+            nova_servers.Server(None, {'id': 's1', 'name': 'vm',
+                                       'status': 'ACTIVE', 'flavor': {}})]
+        self.assertEqual({'s1': records.Server(id='s1', name='vm',
+                                               status='ACTIVE')},
                          api.nova.servers_list(self.request))
         novaclient.return_value.servers.list.assert_called_once_with()
 
     @mock.patch.object(api.aodh, 'aodhclient')
     def test_alarms_in_one_call(self, aodhclient):
-        aodhclient.return_value.alarm.list.return_value = [{'alarm_id': 'a'}]
-        self.assertEqual([{'alarm_id': 'a'}],
+        aodhclient.return_value.alarm.list.return_value = [
+            {'alarm_id': 'a', 'state': 'ok', 'severity': 'low'}]
+        self.assertEqual([records.Alarm(alarm_id='a', state='ok')],
                          api.aodh.alarms_list(self.request))

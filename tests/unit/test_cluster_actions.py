@@ -348,10 +348,8 @@ class RefreshClusterTests(heal_helpers.TestCase):
         self.mock_stack_get.return_value = test_data.stack(
             'c1', 'web', status='UPDATE_IN_PROGRESS')
         # Unit 1's server is new since the refresh began, the others not.
-        unit1 = test_data.unit_resources(1)
-        for part in unit1:
-            if part['resource_name'] == 'server':
-                part['creation_time'] = '2026-12-02T10:05:00Z'
+        unit1 = test_data.changed(test_data.unit_resources(1), 'server',
+                                  creation_time='2026-12-02T10:05:00Z')
         self.mock_resources_list.return_value = test_data.cluster_resources(
             test_data.unit_resources(0), unit1, test_data.unit_resources(2))
         self.mock_healing_state_get.return_value = {'refresh': {

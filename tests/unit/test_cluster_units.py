@@ -19,6 +19,7 @@ from openstack_dashboard.test import helpers
 from zaqarclient.transport import errors as zaqar_errors
 
 from heal_dashboard import api
+from heal_dashboard import records
 from heal_dashboard.content.clusters import tables as cluster_tables
 from tests import helpers as heal_helpers
 from tests import test_data
@@ -52,9 +53,8 @@ class UnitsTabTests(heal_helpers.TestCase):
     def test_an_alarm_from_before_the_last_heal_reads_healed(self):
         self.set_cluster(1)
         # Aodh keeps the alarm in alarm after the heal rebuilt the server.
-        self.mock_alarms_list.return_value = [
-            dict(alarm, alarm_id=alarm_id) for alarm_id, alarm in
-            test_data.all_alarms(1, 'alarm', 'old-server-%d').items()]
+        self.mock_alarms_list.return_value = list(
+            test_data.all_alarms(1, 'alarm', 'old-server-%d').values())
 
         res = self.get_units()
 
@@ -118,12 +118,12 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.mock_stack_get.return_value = test_data.stack(
             'c1', 'web', tags=['heal-dashboard', 'heal-template=autoscaling'],
             parameters=dict(test_data.SCALING_PARAMETERS))
-        resources = self.mock_resources_list.return_value
-        resources[0]['resource_status'] = group_status
-        resources += test_data.SCALING_TOP
+        self.mock_resources_list.return_value = test_data.changed(
+            self.mock_resources_list.return_value, 'units',
+            resource_status=group_status) + test_data.SCALING_TOP
         self.mock_alarms_list.return_value += [
-            dict(test_data.CPU_HIGH, alarm_id='a1'),
-            {'alarm_id': 'a2', 'state': 'insufficient data'}]
+            test_data.CPU_HIGH,
+            records.Alarm(alarm_id='a2', state='insufficient data')]
 
     @helpers.create_mocks(UNIT_MOCKS)
     def test_an_autoscaling_group_changing_size_shows_live(self):
@@ -169,10 +169,8 @@ class UnitsTabTests(heal_helpers.TestCase):
     def test_a_new_server_shows_its_grace_counting_down(self):
         just_built = datetime.datetime.now(datetime.timezone.utc).strftime(
             '%Y-%m-%dT%H:%M:%SZ')
-        unit0 = test_data.unit_resources(0)
-        for part in unit0:
-            if part['resource_name'] == 'server':
-                part['creation_time'] = just_built
+        unit0 = test_data.changed(test_data.unit_resources(0), 'server',
+                                  creation_time=just_built)
         self.set_cluster(2, unit0=unit0)
         self.mock_healing_state_get.return_value = {'grace': 600}
 
@@ -193,8 +191,8 @@ class UnitsTabTests(heal_helpers.TestCase):
         self.set_cluster(3)
         self.mock_healing_state_get.return_value = {'budget': 1}
         self.mock_heal_turns.return_value = [
-            {'unit': 'unit-2', 'execution': 'e2'},
-            {'unit': 'unit-0', 'execution': 'e0'}]
+            records.Turn(unit='unit-2', execution='e2'),
+            records.Turn(unit='unit-0', execution='e0')]
 
         res = self.get_units()
 
@@ -402,8 +400,8 @@ class UnitsTabNovaTests(DegradedMixin, heal_helpers.TestCase):
     def test_nova_state_is_joined_in_one_call(self):
         self.mock_cluster(2, nova=True)
         self.mock_servers_list.return_value = {
-            'server-0': {'name': 'vm-0', 'status': 'ACTIVE'},
-            'server-1': {'name': 'vm-1', 'status': 'SHUTOFF'}}
+            'server-0': records.Server('server-0', 'vm-0', 'ACTIVE'),
+            'server-1': records.Server('server-1', 'vm-1', 'SHUTOFF')}
         res = self.client.get(detail_url(), {'tab': UNITS_TAB})
         units = res.context['units_table'].data
         self.assertEqual(['ACTIVE', 'SHUTOFF'],
@@ -499,8 +497,8 @@ class UnitsTabOctaviaTests(heal_helpers.TestCase):
         self.mock_cluster(2, octavia=True)
         members = test_data.pool_members(2)
         del members['member-1']
-        members['member-0'].update(provisioning_status='ERROR',
-                                   operating_status='OFFLINE')
+        members['member-0'] = members['member-0']._replace(
+            provisioning_status='ERROR', operating_status='OFFLINE')
         self.mock_members_list.return_value = members
 
         res = self.client.get(detail_url(), {'tab': UNITS_TAB})
@@ -537,8 +535,7 @@ class HistoryTabsTests(heal_helpers.TestCase):
             'c1', 'auto', tags=['heal-dashboard', 'heal-template=autoscaling'])
         self.mock_resources_list.return_value = test_data.cluster_resources(
             test_data.unit_resources(0)) + test_data.SCALING_TOP
-        self.mock_alarms_list.return_value = [
-            dict(test_data.CPU_HIGH, alarm_id='a1')]
+        self.mock_alarms_list.return_value = [test_data.CPU_HIGH]
         self.mock_scaling_signals.return_value = [test_data.signal(
             'scale_out', '2026-12-02T07:30:00Z', 'alarm state changed from '
             'ok to alarm (Transition to alarm due to 2 samples outside '
@@ -587,10 +584,10 @@ class HistoryTabsTests(heal_helpers.TestCase):
         self.mock_stack_get.return_value = test_data.stack('c1', 'web')
         self.mock_resources_list.return_value = test_data.cluster_resources(
             test_data.unit_resources(0), test_data.unit_resources(1))
-        self.mock_alarms_history.return_value = [{
-            'event_id': 'h1', 'alarm_id': 'alarm_deleted-1',
-            'type': 'state transition', 'timestamp': test_data.BUILT,
-            'detail': '{"state": "alarm"}'}]
+        self.mock_alarms_history.return_value = [records.AlarmChange(
+            event_id='h1', alarm_id='alarm_deleted-1',
+            type='state transition', timestamp=test_data.BUILT,
+            detail='{"state": "alarm"}')]
 
         res = self.get_tab('alarm_history')
 
@@ -651,8 +648,9 @@ class ExecutionDetailsTests(heal_helpers.TestCase):
         self.mock_cluster_get.return_value = test_data.stack('c1', 'web')
         self.mock_resources_list.return_value = test_data.cluster_resources(
             test_data.unit_resources(0))
-        execution = test_data.execution(0, 'SUCCESS', requested_by='<b>x</b>')
-        execution.update(workflow_name=workflow, output={
+        execution = test_data.execution(
+            0, 'SUCCESS', requested_by='<b>x</b>')._replace(
+            workflow_name=workflow, output={
             'outcome': 'replaced', 'cause': 'Nova: server s is SHUTOFF',
             'requested_by': 'alarm', 'new_server': '<i>s2</i>',
             'times': {'failure': '2026-12-02T10:00:00',
@@ -660,13 +658,13 @@ class ExecutionDetailsTests(heal_helpers.TestCase):
                       'settled': '2026-12-02 10:00:09'}})
         self.mock_execution_get.return_value = execution
         self.mock_execution_tasks.return_value = [
-            {'id': 't1', 'name': 'check_server', 'state': 'SUCCESS',
-             'state_info': None, 'created_at': '2026-12-02 10:00:00',
-             'updated_at': '2026-12-02 10:00:01'},
-            {'id': 't2', 'name': 'mark', 'state': 'ERROR',
-             'state_info': '<script>409</script>',
-             'created_at': '2026-12-02 10:00:02',
-             'updated_at': '2026-12-02 10:00:03'}]
+            records.Task(id='t1', name='check_server', state='SUCCESS',
+                         created_at='2026-12-02 10:00:00',
+                         updated_at='2026-12-02 10:00:01'),
+            records.Task(id='t2', name='mark', state='ERROR',
+                         state_info='<script>409</script>',
+                         created_at='2026-12-02 10:00:02',
+                         updated_at='2026-12-02 10:00:03')]
 
     @helpers.create_mocks(EXECUTION_MOCKS)
     def test_a_heal_in_words_then_its_steps_input_and_output(self):
@@ -677,7 +675,7 @@ class ExecutionDetailsTests(heal_helpers.TestCase):
         self.assertTemplateUsed(res, 'project/heal_clusters/execution.html')
         self.assertContains(res, 'Nova: server s is SHUTOFF')
         self.assertEqual(['check_server', 'mark'],
-                         [t['name'] for t in res.context['table'].data])
+                         [t.name for t in res.context['table'].data])
         self.assertContains(res, '&quot;new_server&quot;: '
                                  '&quot;&lt;i&gt;s2&lt;/i&gt;&quot;')
         self.assertContains(res, '&lt;script&gt;409&lt;/script&gt;')
@@ -810,9 +808,8 @@ class FastRowsTests(heal_helpers.TestCase):
         self.mock_executions_list.return_value = [
             test_data.execution(1, 'SUCCESS', requested_by='alice')]
         # Names and reasons that need escaping, and a unit that has failed.
-        self.mock_alarms_list.return_value = [
-            dict(alarm, alarm_id=alarm_id) for alarm_id, alarm in
-            test_data.all_alarms(3, 'alarm').items()]
+        self.mock_alarms_list.return_value = list(
+            test_data.all_alarms(3, 'alarm').values())
         res = self.client.get(detail_url(), {'tab': UNITS_TAB})
         fast = res.context['units_table']
         request = fast.request

@@ -8,6 +8,7 @@ from openstack_dashboard.usage import quotas
 
 from heal_dashboard import api
 from heal_dashboard import health
+from heal_dashboard import records
 from tests import helpers as heal_helpers
 from tests import test_data
 
@@ -491,11 +492,11 @@ class ClusterDetailTests(heal_helpers.TestCase):
         self.mock_stack_get.return_value = heal_helpers.test_data.stack(
             'c1', 'web', status='ROLLBACK_COMPLETE')
         self.mock_healing_state_get.return_value = {}
-        self.mock_first_failure.return_value = {
-            'resource_name': 'server', 'resource_status': 'CREATE_FAILED',
-            'resource_status_reason': 'Forbidden: Quota exceeded for '
-                                      'instances: Requested 1, but already '
-                                      'used 10 of 10 instances'}
+        self.mock_first_failure.return_value = records.Event(
+            resource_name='server', resource_status='CREATE_FAILED',
+            resource_status_reason='Forbidden: Quota exceeded for '
+                                   'instances: Requested 1, but already '
+                                   'used 10 of 10 instances')
 
         res = self.client.get(detail_url('c1'))
 
@@ -724,12 +725,11 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
     def test_overview_says_what_makes_each_scaling_alarm_fire(self):
         self.mock_autoscaling_cluster(
             1, ('cpu_low', health.SCALING_ALARM, 'a2'))
-        self.mock_alarms_list.return_value = [{
-            'alarm_id': 'a2', 'state': 'ok', 'type':
-            'gnocchi_aggregation_by_resources_threshold',
-            'gnocchi_aggregation_by_resources_threshold_rule': {
+        self.mock_alarms_list.return_value = [records.Alarm(
+            alarm_id='a2', state='ok',
+            gnocchi_aggregation_by_resources_threshold_rule={
                 'threshold': 4500000000.0, 'comparison_operator': 'lt',
-                'granularity': 300, 'evaluation_periods': 2}}]
+                'granularity': 300, 'evaluation_periods': 2})]
 
         res = self.client.get(detail_url('c1'))
 
@@ -741,10 +741,9 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
     @helpers.create_mocks(SCALING_MOCKS)
     def test_overview_says_why_a_signal_now_would_be_ignored(self):
         self.mock_autoscaling_cluster(
-            6, *[(r['resource_name'], r['resource_type'],
-                  r['physical_resource_id']) for r in test_data.SCALING_TOP])
-        self.mock_alarms_list.return_value = [
-            dict(test_data.CPU_HIGH, alarm_id='a1')]
+            6, *[(r.resource_name, r.resource_type, r.physical_resource_id)
+                 for r in test_data.SCALING_TOP])
+        self.mock_alarms_list.return_value = [test_data.CPU_HIGH]
         self.mock_scaling_signals.return_value = [test_data.signal(
             'scale_out', '2026-12-02T07:30:00Z',
             'alarm state changed from ok to alarm (Transition to alarm '
@@ -763,8 +762,8 @@ class AutoscalingOverviewTests(heal_helpers.TestCase):
         'executions_list', 'healing_state_get']})
     def test_the_history_shows_scaling_beside_the_heals(self):
         self.mock_autoscaling_cluster(
-            2, *[(r['resource_name'], r['resource_type'],
-                  r['physical_resource_id']) for r in test_data.SCALING_TOP])
+            2, *[(r.resource_name, r.resource_type, r.physical_resource_id)
+                 for r in test_data.SCALING_TOP])
         self.mock_alarms_list.return_value = []
         self.mock_executions_list.return_value = []
         self.mock_scaling_signals.return_value = [test_data.signal(

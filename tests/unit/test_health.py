@@ -1,4 +1,4 @@
-"""The health model, over plain data shaped as the clients return it."""
+"""The health model, over the api layer's records."""
 
 import datetime
 import json
@@ -6,6 +6,7 @@ import json
 import pytest
 
 from heal_dashboard import health
+from heal_dashboard import records
 from tests.test_data import BUILT
 from tests.test_data import CPU_HIGH
 from tests.test_data import SCALING_PARAMETERS
@@ -26,9 +27,9 @@ from tests.test_data import unit_resources
 
 
 def stack(stack_id, name, parent=None, status='CREATE_COMPLETE', tags=None):
-    return {'id': stack_id, 'stack_name': name, 'parent': parent,
-            'stack_status': status, 'stack_status_reason': '',
-            'creation_time': BUILT, 'tags': tags}
+    return records.Stack(id=stack_id, stack_name=name, parent=parent,
+                         stack_status=status, stack_status_reason='',
+                         creation_time=BUILT, tags=tags)
 
 
 def template_of(cluster):
@@ -50,7 +51,7 @@ def test_units_are_the_stacks_of_the_units_group():
         stack('g2', 'web-units-units-cccc', parent='c2'),
         stack('v1', 'web-units-units-cccc-0-q', parent='g2'),
     ]
-    assert [u['id'] for u in health.unit_stacks(cluster, stacks)] == [
+    assert [u.id for u in health.unit_stacks(cluster, stacks)] == [
         'u1', 'u2']
 
 
@@ -197,10 +198,9 @@ def test_heals_over_budget_wait_their_turn_in_the_order_they_came():
     resources = cluster_resources(*[unit_resources(i) for i in range(4)])
     # Unit 3's heal came first, then unit 1's (twice: a duplicate alarm),
     # then unit 0's; unit 2 is not being healed.
-    turns = [{'unit': 'unit-3'}, {'unit': 'unit-1'}, {'unit': 'unit-0'},
-             {'unit': 'unit-1'}]
-    failed = dict(servers(4), **{'server-0': {'id': 'server-0',
-                                              'status': 'ERROR'}})
+    turns = [records.Turn(unit='unit-%d' % i) for i in (3, 1, 0, 1)]
+    failed = dict(servers(4), **{'server-0': records.Server(
+        id='server-0', status='ERROR')})
     by_name = {u.name: u for u in health.units(
         resources, failed, all_alarms(4), all_queues(), turns=turns,
         budget=1)}
@@ -264,9 +264,8 @@ def test_an_alarm_that_fired_for_a_replaced_server_is_history():
 
 def test_an_alarm_set_by_hand_reads_fired():
     # No event named in Aodh's reason: nothing says it was healed.
-    alarms = all_alarms(1, 'alarm')
-    for alarm in alarms.values():
-        alarm['state_reason'] = 'Manually set via API'
+    alarms = {alarm_id: alarm._replace(state_reason='Manually set via API')
+              for alarm_id, alarm in all_alarms(1, 'alarm').items()}
     [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
                           alarms, all_queues())
     assert unit.health == health.UNHEALTHY
@@ -344,7 +343,8 @@ def test_an_alarm_never_created_leaves_the_unit_unprotected():
 
 
 def test_a_queue_without_subscription_is_unprotected():
-    queues = {QUEUE: {'messages': 3, 'subscriptions': []}}
+    queues = {QUEUE: records.QueueInfo(name=QUEUE, messages=3,
+                                       subscriptions=[])}
     [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
                           all_alarms(1), queues)
     assert unit.health == health.UNPROTECTED
@@ -393,9 +393,9 @@ def test_ids_for_the_batched_calls():
 
 def test_execution_history_names_units_and_durations():
     resources = cluster_resources(unit_resources(0), unit_resources(1))
-    started = execution(1, 'SUCCESS', requested_by='alice', heal=False)
-    started.update(created_at='2026-11-25 10:00:00',
-                   updated_at='2026-11-25 10:00:07')
+    started = execution(1, 'SUCCESS', requested_by='alice', heal=False,
+                        )._replace(created_at='2026-11-25 10:00:00',
+                                   updated_at='2026-11-25 10:00:07')
     running = execution(0, 'RUNNING')
     gone = execution(5, 'ERROR', error='unit gone')
 
@@ -410,8 +410,7 @@ def test_execution_history_names_units_and_durations():
 
 def test_a_heals_cause_in_words():
     def cause(output=None, **extra):
-        run = execution(0, 'SUCCESS', **extra)
-        run['output'] = output or {}
+        run = execution(0, 'SUCCESS', **extra)._replace(output=output or {})
         [row] = health.execution_history([run], cluster_resources(
             unit_resources(0)))
         return row['cause']
@@ -442,8 +441,8 @@ HEAL_TIMES = {
 
 
 def test_a_heal_took_from_the_failure_to_the_unit_settled():
-    replaced = execution(0, 'SUCCESS')
-    replaced['output'] = {'outcome': 'replaced', 'times': HEAL_TIMES}
+    replaced = execution(0, 'SUCCESS')._replace(
+        output={'outcome': 'replaced', 'times': HEAL_TIMES})
 
     [row] = health.execution_history([replaced], cluster_resources(
         unit_resources(0)))
@@ -546,8 +545,8 @@ def test_a_signal_heat_would_ignore_says_why(units, metadata, policy, why):
 
 
 def test_a_busy_group_ignores_signals():
-    resources = [dict(r, resource_status='UPDATE_IN_PROGRESS')
-                 if r['resource_name'] == 'units' else r
+    resources = [r._replace(resource_status='UPDATE_IN_PROGRESS')
+                 if r.resource_name == 'units' else r
                  for r in cluster_resources(unit_resources(0)) + SCALING_TOP]
     busy = health.scaling(resources, SCALING_PARAMETERS, {}, SCALING_TEMPLATE)
     assert health.signal_ignored(busy, 'scale_out', NOW) == (
@@ -555,9 +554,8 @@ def test_a_busy_group_ignores_signals():
 
 
 def test_switched_off_alarms_mean_self_healing_is_paused():
-    alarms = all_alarms(1)
-    for alarm in alarms.values():
-        alarm['enabled'] = False
+    alarms = {alarm_id: alarm._replace(enabled=False)
+              for alarm_id, alarm in all_alarms(1).items()}
     [unit] = health.units(cluster_resources(unit_resources(0)), servers(1),
                           alarms, all_queues())
     assert unit.health == health.UNPROTECTED
@@ -565,39 +563,37 @@ def test_switched_off_alarms_mean_self_healing_is_paused():
     assert {a.state for a in unit.alarms} == {'disabled'}
 
 
+def heat_event(at, name, status, physical_id, reason='state changed'):
+    """Heat's event at 10:00:<at> of 2026-11-25."""
+    return records.Event(event_time='2026-11-25T10:00:%02dZ' % at,
+                         resource_name=name, resource_status=status,
+                         physical_resource_id=physical_id,
+                         resource_status_reason=reason)
+
+
 def test_a_heal_timeline_joins_every_service_in_time_order():
     parts = health.group_unit_resources(
         cluster_resources(unit_resources(0)))['0'][1]
     now = datetime.datetime(2026, 11, 25, 10, 1, 0)
     alarm_changes = [
-        {'type': 'rule change', 'alarm_id': 'alarm_deleted-0',
-         'timestamp': '2026-11-25T10:00:30.5', 'detail': '{}'},
-        {'type': 'state transition', 'alarm_id': 'alarm_deleted-0',
-         'timestamp': '2026-11-25T10:00:01.123456',
-         'detail': json.dumps({'state': 'alarm', 'transition_reason':
-                               fired_reason('server-0')})}]
-    messages = [{'id': 'm1', 'age': 58, 'body': {
+        records.AlarmChange(type='rule change', alarm_id='alarm_deleted-0',
+                            timestamp='2026-11-25T10:00:30.5', detail='{}'),
+        records.AlarmChange(
+            type='state transition', alarm_id='alarm_deleted-0',
+            timestamp='2026-11-25T10:00:01.123456',
+            detail=json.dumps({'state': 'alarm', 'transition_reason':
+                               fired_reason('server-0')}))]
+    messages = [records.Message(id='m1', age=58, body={
         'alarm_id': 'alarm_deleted-0',
         'alarm_name': 'web-alarm_deleted', 'current': 'alarm',
-        'reason': fired_reason('server-0')}}]
-    run = execution(0, 'SUCCESS')
-    run.update(created_at='2026-11-25 10:00:03',
-               updated_at='2026-11-25 10:00:20')
-    events = [{'event_time': '2026-11-25T10:00:05Z', 'resource_name':
-               'server', 'resource_status': 'CHECK_FAILED',
-               'resource_status_reason': 'alarm'},
-              {'event_time': '2026-11-25T10:00:12Z', 'resource_name':
-               'server', 'resource_status': 'CREATE_COMPLETE',
-               'physical_resource_id': 'server-0',
-               'resource_status_reason': 'state changed'},
-              {'event_time': '2026-11-25T10:00:14Z', 'resource_name':
-               'member', 'resource_status': 'CREATE_COMPLETE',
-               'physical_resource_id': 'm-new',
-               'resource_status_reason': 'state changed'},
-              {'event_time': '2026-11-25T10:00:16Z', 'resource_name':
-               'member', 'resource_status': 'DELETE_COMPLETE',
-               'physical_resource_id': 'm-old',
-               'resource_status_reason': 'state changed'}]
+        'reason': fired_reason('server-0')})]
+    run = execution(0, 'SUCCESS')._replace(
+        created_at='2026-11-25 10:00:03', updated_at='2026-11-25 10:00:20')
+    events = [heat_event(5, 'server', 'CHECK_FAILED', reason='alarm',
+                         physical_id=None),
+              heat_event(12, 'server', 'CREATE_COMPLETE', 'server-0'),
+              heat_event(14, 'member', 'CREATE_COMPLETE', 'm-new'),
+              heat_event(16, 'member', 'DELETE_COMPLETE', 'm-old')]
 
     entries = health.timeline(parts, alarm_changes, messages, [run], events,
                               now)
@@ -621,11 +617,11 @@ def test_a_heal_timeline_joins_every_service_in_time_order():
 
     # A heal that times its steps says how long the unit was without a
     # healthy server.
-    run['output'] = {'outcome': 'replaced', 'times': HEAL_TIMES}
+    run = run._replace(output={'outcome': 'replaced', 'times': HEAL_TIMES})
     ended = health.timeline(parts, [], [], [run], [], now)[-1]
     assert ended.what == ('heal SUCCESS: alarm fired, replaced; the unit '
                           'settled on its new server 7.0 s after the failure')
-    run['output'].update(failure='gone')
+    run.output.update(failure='gone')
     ended = health.timeline(parts, [], [], [run], [], now)[-1]
     assert ended.what.startswith('heal SUCCESS: server deleted, replaced;')
 
@@ -635,10 +631,7 @@ def test_a_timeline_leaves_heats_steps_out_and_keeps_a_seconds_order():
         cluster_resources(unit_resources(0)))['0'][1]
 
     def event(at, name, status, reason='state changed'):
-        return {'event_time': '2026-11-25T10:00:%02dZ' % at,
-                'resource_name': name, 'resource_status': status,
-                'physical_resource_id': name + '-id',
-                'resource_status_reason': reason}
+        return heat_event(at, name, status, name + '-id', reason)
     # Newest first, as Heat lists them.
     events = [event(9, 'old-server', 'DELETE_COMPLETE'),
               event(9, 'web-units-0', 'UPDATE_COMPLETE',

@@ -230,11 +230,11 @@ class ReprotectTests(heal_helpers.TestCase):
         self.mock_cluster(2)
         self.mock_alarms_list.return_value = [
             a for a in self.mock_alarms_list.return_value
-            if a['alarm_id'] != 'alarm_error-1']
+            if a.alarm_id != 'alarm_error-1']
 
     def lose_subscription(self, healing_status='CREATE_COMPLETE'):
-        queues = test_data.all_queues()
-        queues[test_data.QUEUE]['subscriptions'] = []
+        queues = {name: queue._replace(subscriptions=[])
+                  for name, queue in test_data.all_queues().items()}
         self.mock_queue_state.side_effect = (
             lambda request, name: queues[name])
         # The healing stack is nested in the cluster: no cluster itself.

@@ -6,6 +6,7 @@ from keystoneauth1 import exceptions as ks_exc
 from openstack_dashboard.test import helpers
 
 from heal_dashboard import api
+from heal_dashboard import records
 from tests import helpers as heal_helpers
 from tests import test_data
 
@@ -25,22 +26,21 @@ class UnitTimelineTests(heal_helpers.TestCase):
 
     def set_story(self):
         self.mock_cluster(2)
-        self.mock_alarms_history.return_value = [{
-            'event_id': 'h1', 'alarm_id': 'alarm_stopped-1',
-            'type': 'state transition', 'detail': '{"state": "alarm"}',
-            'timestamp': '2026-11-25T10:00:01.5'}]
+        self.mock_alarms_history.return_value = [records.AlarmChange(
+            event_id='h1', alarm_id='alarm_stopped-1',
+            type='state transition', detail='{"state": "alarm"}',
+            timestamp='2026-11-25T10:00:01.5')]
         # The cluster's queue: this unit's alarm's message and another's.
-        self.mock_queue_messages.return_value = [{
-            'id': 'm1', 'age': 5, 'body': {
+        self.mock_queue_messages.return_value = [
+            records.Message(id='m1', age=5, body={
                 'alarm_id': 'alarm_stopped-1',
                 'alarm_name': '<b>web</b>', 'current': 'alarm',
-                'reason': 'stopped'}}, {
-            'id': 'm2', 'age': 4, 'body': {
+                'reason': 'stopped'}),
+            records.Message(id='m2', age=4, body={
                 'alarm_id': 'alarm_stopped-0', 'alarm_name': 'unit 0',
-                'current': 'alarm', 'reason': 'stopped'}}]
-        run = test_data.execution(1, 'SUCCESS', requested_by='alice')
-        run.update(created_at='2026-11-25 10:00:02',
-                   updated_at='2026-11-25 10:00:30')
+                'current': 'alarm', 'reason': 'stopped'})]
+        run = test_data.execution(1, 'SUCCESS', requested_by='alice')._replace(
+            created_at='2026-11-25 10:00:02', updated_at='2026-11-25 10:00:30')
         self.mock_executions_list.return_value = [
             run, test_data.execution(0, 'SUCCESS')]
         self.mock_events_list.return_value = [test_data.event(

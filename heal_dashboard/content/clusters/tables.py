@@ -672,28 +672,18 @@ class UnitsTable(tables.DataTable):
         cell_class = UnitCell
 
 
-def event_stack_name(event):
-    """The (nested) stack an event happened in, from its links."""
-    for link in getattr(event, 'links', None) or ():
-        if link.get('rel') == 'stack':
-            return link['href'].rstrip('/').rsplit('/', 2)[-2]
-    return None
-
-
 class EventsTable(tables.DataTable):
     time = tables.Column('event_time', verbose_name=_('Time'),
                          filters=(horizon_filters.parse_isotime,
                                   filters.timesince))
     resource = tables.Column('resource_name', verbose_name=_('Resource'))
-    stack = tables.Column(lambda event: event_stack_name(event) or '-',
+    stack = tables.Column(lambda event: health.stack_of(event)[0] or '-',
                           verbose_name=_('Stack'))
     status = tables.Column('resource_status', verbose_name=_('Status'))
     reason = tables.WrappingColumn('resource_status_reason',
                                    verbose_name=_('Reason'))
 
     def get_object_display(self, event):
-        # Asking a heatclient Event for an attribute it lacks (Horizon's
-        # default reads "name") fetches the event again: one call per row.
         return event.resource_name
 
     class Meta:
@@ -770,7 +760,7 @@ class ExecutionTasksTable(tables.DataTable):
                                  empty_value='')
 
     def get_object_id(self, task):
-        return task['id']
+        return task.id
 
     class Meta:
         name = 'tasks'

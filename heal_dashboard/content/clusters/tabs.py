@@ -60,7 +60,7 @@ class OverviewTab(tabs.Tab):
         template = template_bundle.load().find(template_id)
         parameters = sorted(
             (name, value) for name, value in
-            (getattr(cluster, 'parameters', None) or {}).items()
+            (cluster.parameters or {}).items()
             if not name.startswith(HEAT_PSEUDO_PREFIX))
         scaling = (self._scaling(cluster) if template_id == 'autoscaling'
                    else None)
@@ -70,7 +70,7 @@ class OverviewTab(tabs.Tab):
             'cluster': cluster,
             'template': template,
             'parameters': parameters,
-            'outputs': getattr(cluster, 'outputs', None) or [],
+            'outputs': cluster.outputs or [],
             'scaling': scaling,
             'scaling_alarm_rows': scaling_alarm_words(scaling),
             # Heat records nothing for a signal it ignores: say so first.
@@ -78,7 +78,7 @@ class OverviewTab(tabs.Tab):
                 {'policy': policy, 'ignored': words.translated(
                     health.signal_ignored(scaling, policy.name, now))}
                 for policy in (scaling.policies if scaling else ())],
-            'launch_size': (getattr(cluster, 'parameters', None) or {}).get(
+            'launch_size': (cluster.parameters or {}).get(
                 template.size_parameter) if template else None,
             'healing_state': healing_state,
             # None: Mistral could not say (not the defaults, then).
@@ -231,8 +231,8 @@ class AlarmHistoryTab(tabs.TableTab):
         try:
             resources = api.heat.resources_list(self.request, cluster.id)
             alarms = health.alarm_names(resources)
-            return [dict(change, unit=alarms[change['alarm_id']][0],
-                         alarm=alarms[change['alarm_id']][1])
+            return [dict(change._asdict(), unit=alarms[change.alarm_id][0],
+                         alarm=alarms[change.alarm_id][1])
                     for change in api.aodh.alarms_history(
                         self.request, list(alarms))]
         except Exception:
