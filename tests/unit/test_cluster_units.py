@@ -12,7 +12,6 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from heatclient import exc as heat_exc
 from horizon import tables
-from horizon.tables import base as tables_base
 from keystoneauth1 import exceptions as ks_exc
 from mistralclient.api import base as mistral_base
 from openstack_dashboard.test import helpers
@@ -748,15 +747,17 @@ class OtherStacksTests(heal_helpers.TestCase):
 
 
 class StockUnitsTable(cluster_tables.UnitsTable):
-    """The units table as Horizon renders it: its own row and cell classes
-    (templates, the themable checkbox widget) and row actions per row."""
+    """The units table as Horizon renders it: its own rows and cells
+    (templates, the themable checkbox widget), row actions per row."""
+
+    def get_rows(self):
+        return tables.DataTable.get_rows(self)
 
     def render_row_actions(self, datum, row=False):
         return tables.DataTable.render_row_actions(self, datum, row)
 
     class Meta(cluster_tables.UnitsTable.Meta):
-        row_class = tables.Row
-        cell_class = tables_base.Cell
+        pass
 
 
 class _Markup(html.parser.HTMLParser):
@@ -802,6 +803,25 @@ class FastRowsTests(heal_helpers.TestCase):
     rendering of the same rows, so a Horizon upgrade that changes its
     markup fails here, not in a browser."""
 
+    def assert_rows_equal(self, res, rename=None):
+        """The page's units' rows, by the fast renderer and by Horizon's
+        own (the unit `rename` renamed so that it needs escaping)."""
+        fast = res.context['units_table']
+        request = fast.request
+        units = [dataclasses.replace(unit, name='%s<b>"&{$x$}' % unit.name)
+                 if unit.name == rename else unit for unit in fast.data]
+
+        fast = cluster_tables.UnitsTable(request, data=units)
+        stock = StockUnitsTable(request, data=units)
+
+        fast_rows = [row.render() for row in fast.get_rows()]
+        stock_rows = [row.render() for row in stock.get_rows()]
+        self.assertEqual(len(units), len(fast_rows))
+        for fast_row, stock_row in zip(fast_rows, stock_rows, strict=True):
+            self.assertEqual(stable_checkbox_id(_Markup(stock_row).parts),
+                             _Markup(fast_row).parts)
+        return fast_rows
+
     @helpers.create_mocks(UNIT_MOCKS)
     def test_fast_rows_render_as_horizon_would(self):
         self.mock_cluster(3)
@@ -811,20 +831,37 @@ class FastRowsTests(heal_helpers.TestCase):
         self.mock_alarms_list.return_value = list(
             test_data.all_alarms(3, 'alarm').values())
         res = self.client.get(detail_url(), {'tab': UNITS_TAB})
-        fast = res.context['units_table']
-        request = fast.request
-        units = [dataclasses.replace(unit, name='2<b>"&' if unit.name == '2'
-                                     else unit.name) for unit in fast.data]
 
-        fast = cluster_tables.UnitsTable(request, data=units)
-        stock = StockUnitsTable(request, data=units)
+        fast_rows = self.assert_rows_equal(res, rename='2')
 
-        fast_rows = [row.render() for row in fast.get_rows()]
-        stock_rows = [row.render() for row in stock.get_rows()]
-        self.assertEqual(3, len(fast_rows))
-        self.assertIn('2&lt;b&gt;&quot;&amp;', fast_rows[2])
+        self.assertIn('2&lt;b&gt;&quot;&amp;{%x%}', fast_rows[2])
         self.assertIn('table-row-multi-select', fast_rows[0])
         self.assertIn('units__row_0__action_heal', fast_rows[0])
-        for fast_row, stock_row in zip(fast_rows, stock_rows, strict=True):
-            self.assertEqual(stable_checkbox_id(_Markup(stock_row).parts),
-                             _Markup(fast_row).parts)
+
+    @helpers.create_mocks({**OCTAVIA_MOCKS, api.nova: ['servers_list']})
+    def test_fast_rows_of_every_kind_render_as_horizon_would(self):
+        just_built = datetime.datetime.now(datetime.timezone.utc).strftime(
+            '%Y-%m-%dT%H:%M:%SZ')
+        self.mock_cluster(5, nova=True, octavia=True, unit1=test_data.changed(
+            test_data.unit_resources(1), 'server', creation_time=just_built),
+            unit4=test_data.unit_resources(4, skip=('server', 'member')))
+        servers = test_data.servers(4)
+        del servers['server-3']
+        self.mock_servers_list.return_value = servers
+        members = test_data.pool_members(4)
+        del members['member-2']
+        self.mock_members_list.return_value = members
+        self.mock_healing_state_get.return_value = {'grace': 600,
+                                                    'budget': 1}
+        self.mock_heal_turns.return_value = [
+            records.Turn(unit='unit-0'), records.Turn(unit='unit-3')]
+        self.mock_executions_list.return_value = [
+            test_data.execution(2, 'ERROR', error='<i>409</i>')]
+
+        res = self.client.get(detail_url(), {'tab': UNITS_TAB})
+
+        rows = self.assert_rows_equal(res, rename='3')
+        self.assertEqual(5, len(rows))
+        for word in ('heal-queued', 'heal-grace', 'not in the pool',
+                     '&lt;i&gt;409&lt;/i&gt;', 'server is gone'):
+            self.assertIn(word, ''.join(rows))
