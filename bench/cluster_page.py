@@ -146,15 +146,17 @@ class Cloud:
         return inject.unit_server(self.heat, cluster_id, unit)[0]
 
     def heal(self, cluster_id):
-        """Failure event for unit 0 until the replacement is complete."""
+        """Failure event for unit 0 until the replacement is complete
+        (polled every 0.5 s)."""
         from heatclient import exc
         before = self.server_of(cluster_id, 0)
-        began = time.monotonic()
-        inject.publish(inject.compute_event('delete', before,
-                                            self.project_id))
         group = self.heat.resources.get(cluster_id, 'units')
         unit_stack = self.heat.resources.get(group.physical_resource_id,
                                              '0').physical_resource_id
+        inject.publish(inject.compute_event('delete', before,
+                                            self.project_id))
+        # From the event sent (the injector's own connection set up).
+        began = time.monotonic()
         while time.monotonic() - began < 1800:
             # A fixed-size cluster's heal updates the unit's stack alone.
             status = self.heat.stacks.get(unit_stack).stack_status

@@ -30,6 +30,12 @@ EVENTS = {
 }
 
 
+def now():
+    """UTC, naive, ISO: Ceilometer's `generated`."""
+    return datetime.datetime.now(
+        datetime.timezone.utc).replace(tzinfo=None).isoformat()
+
+
 def compute_event(kind, instance_id, project_id):
     """The event, as Ceilometer's notifier publisher sends it."""
     event_type, state = EVENTS[kind]
@@ -38,8 +44,7 @@ def compute_event(kind, instance_id, project_id):
     return {
         'message_id': str(uuid.uuid4()),
         'event_type': event_type,
-        'generated': datetime.datetime.now(
-            datetime.timezone.utc).replace(tzinfo=None).isoformat(),
+        'generated': now(),
         'traits': [[name, STRING, value] for name, value in traits.items()],
         'raw': {},
     }
@@ -57,6 +62,10 @@ def publish(event, transport_url=None):
         notifier = oslo_messaging.Notifier(
             transport, publisher_id='devcloud.inject', driver='messagingv2',
             topics=['alarm.all'])
+        # Generated as it is sent, as by Ceilometer's publisher (whose
+        # connection is up): this one's setup (~0.7 s) is no part of a
+        # heal's time.
+        event['generated'] = now()
         notifier.sample({}, 'event', [event])
     finally:
         transport.cleanup()
