@@ -62,6 +62,19 @@ class ClustersIndexTests(heal_helpers.TestCase):
             helpers.IsHttpRequest())
 
     @helpers.create_mocks({api.heat: ['clusters_list', 'nested_stacks_list']})
+    def test_resize_and_refresh_are_offered_where_they_apply(self):
+        # web: fixed-size and settled; api: autoscaling, being created.
+        self.mock_clusters_list.return_value = self.heal_clusters.list()
+        self.mock_nested_stacks_list.return_value = self.heal_stacks.list()
+
+        res = self.client.get(INDEX_URL)
+
+        for action in ('resize', 'refresh'):
+            self.assertContains(res, 'clusters__row_c1__action_%s' % action)
+            self.assertNotContains(res,
+                                   'clusters__row_c2__action_%s' % action)
+
+    @helpers.create_mocks({api.heat: ['clusters_list', 'nested_stacks_list']})
     def test_index_degrades_when_heat_is_down(self):
         self.mock_clusters_list.side_effect = ks_exc.ConnectFailure('down')
 

@@ -62,10 +62,9 @@ class ResizeCluster(ModalLink):
     def allowed(self, request, cluster=None):
         if cluster is None:
             return True
-        template = template_bundle.load().find(
-            api.heat.template_id_of(cluster))
+        template = template_bundle.load().find(cluster.template_id)
         return (template is not None and self.offered_for(template)
-                and not cluster.stack_status.endswith('IN_PROGRESS'))
+                and not cluster.status.endswith('IN_PROGRESS'))
 
     @staticmethod
     def offered_for(template):
