@@ -43,7 +43,7 @@ HEALTHY = 'healthy'
 SERVER_FAILED = ('ERROR', 'SHUTOFF', 'DELETED', 'SOFT_DELETED', 'SUSPENDED')
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class AlarmState:
     kind: str        # deleted, stopped or error: what it watches for
     alarm_id: str
@@ -57,7 +57,7 @@ class AlarmState:
     healed: bool = False
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class QueueState:
     """The cluster's healing queue, which every unit's alarms post to."""
     name: str
@@ -66,7 +66,7 @@ class QueueState:
     stack_id: str = None      # the healing stack, holding queue and trigger
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class MemberState:
     """The unit's server in the load balancer's pool, as Octavia says."""
     member_id: str

@@ -598,6 +598,18 @@ class UnitsTable(fast_rows.FastRowsMixin, tables.DataTable):
     execution = tables.Column(execution_cell,
                               verbose_name=_('Last Healing'))
 
+    # What the cells alike in most rows are made of (see fast_rows).
+    cell_keys = {
+        'health': lambda unit: (unit.health, tuple(
+            (reason, getattr(reason, 'message', None))
+            for reason in unit.reasons), unit.queued, unit.grace_left),
+        'alarms': lambda unit: tuple(
+            (alarm.kind, alarm.state, alarm.fired_for, alarm.healed)
+            for alarm in unit.alarms),
+        'queue': lambda unit: unit.queue,
+        'resource': lambda unit: (unit.status, unit.status_reason),
+    }
+
     def get_object_id(self, unit):
         return unit.name
 
