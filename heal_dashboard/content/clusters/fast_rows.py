@@ -18,16 +18,20 @@ row actions), the themable checkbox's markup and `Column.link_attrs`.
 """
 
 import dataclasses
+from urllib import parse
 
-from django.forms import utils as form_utils
 from django.utils import html
 from django.utils.html import conditional_escape
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from horizon import tables
 
-# Stands for a datum's id in the row actions' markup made once.
+# Stands for a datum's id in the markup made once for all rows.
 ROW_ID_TOKEN = 'heal-row-id-4f0c2b'
+
+# What Django's reverse() leaves unquoted in a path (RFC 3986's
+# sub-delimiters and "/~:@").
+URL_SAFE = "!$&'()*+,;=/~:@"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,10 +50,13 @@ class FastRowsMixin:
     """For a DataTable of dataclass data whose id is the field
     `id_field`. `cell_keys` may name, by column, what a cell's markup is
     made of (a hashable value of the datum's): rows alike share it, made
-    once a render (most of a large healthy cluster's cells are alike)."""
+    once a render (most of a large healthy cluster's cells are alike).
+    `links_by_id`: the columns' links depend on a datum only through its
+    id (they are reversed once, for a stand-in)."""
 
     id_field = 'name'
     cell_keys = {}
+    links_by_id = False
 
     def stand_in(self, datum):
         return dataclasses.replace(datum, **{self.id_field: ROW_ID_TOKEN})
@@ -58,50 +65,62 @@ class FastRowsMixin:
         return [FastRow(self, datum) for datum in self.filtered_data]
 
     def _template(self, datum):
-        """Horizon's row for the first datum rendered: every row's class
-        and the attributes of each column's cells."""
+        """Horizon's row for the first datum rendered: every row's class,
+        the attributes of each column's cells and, links_by_id, each
+        link column's URL for the token."""
         if '_fast_template' not in self.__dict__:
             row = self._meta.row_class(self, datum)
+            links = {column.name: column.get_link_url(self.stand_in(datum))
+                     for column in self.columns.values()
+                     if self.links_by_id and column.link}
             self._fast_template = (row, row.get_final_css(), [
-                (cell.column, cell.attr_string) for cell in row])
+                (cell.column, cell.attr_string) for cell in row], links)
         return self._fast_template
 
     def _row_attrs(self, object_id, datum, row_class):
         """The <tr>'s attributes as Horizon's Row.load_cells sets them
-        (its display name escaped twice, as Horizon's escape returns a
-        plain str that flatatt escapes again)."""
-        attrs = {'data-object-id': object_id,
-                 'id': '%s__row__%s' % (self.name, object_id)}
+        and Django's flatatt writes them (sorted; the display name escaped
+        twice, as Horizon's escape returns a plain str that flatatt escapes
+        again)."""
+        attrs = [('class', row_class), ('data-object-id', object_id),
+                 ('id', '%s__row__%s' % (self.name, object_id))]
         display_name = self.get_object_display(datum)
         if display_name:
-            attrs['data-display'] = html.escape(display_name)
-            attrs['data-display-key'] = html.escape(
-                self.get_object_display_key(datum))
-        attrs['class'] = row_class
-        return form_utils.flatatt(attrs)
+            attrs += [('data-display', html.escape(display_name)),
+                      ('data-display-key', html.escape(
+                          self.get_object_display_key(datum)))]
+        return ''.join(' %s="%s"' % (name, conditional_escape(value))
+                       for name, value in sorted(attrs))
 
     def row_markup(self, datum):
-        template_row, row_class, cells = self._template(datum)
+        template_row, row_class, cells, links = self._template(datum)
         object_id = self.get_object_id(datum)
         return mark_safe('<tr%s>%s</tr>' % (
             self._row_attrs(object_id, datum, row_class), ''.join(
                 '<td%s>%s</td>' % (attrs, conditional_escape(
                     self._cell_value(datum, object_id, column,
-                                     template_row)))
+                                     template_row, links)))
                 for column, attrs in cells)))
 
-    def _cell_value(self, datum, object_id, column, template_row):
+    def _cell_value(self, datum, object_id, column, template_row, links):
         key = self.cell_keys.get(column.name)
         if key is None:
-            return self._cell_markup(datum, object_id, column, template_row)
+            return self._cell_markup(datum, object_id, column, template_row,
+                                     links)
         made = self.__dict__.setdefault('_fast_cells', {})
         cell = (column.name, key(datum))
         if cell not in made:
             made[cell] = self._cell_markup(datum, object_id, column,
-                                           template_row)
+                                           template_row, links)
         return made[cell]
 
-    def _cell_markup(self, datum, object_id, column, template_row):
+    def _link(self, datum, object_id, column, links):
+        if column.name in links:
+            return links[column.name].replace(
+                ROW_ID_TOKEN, parse.quote(str(object_id), safe=URL_SAFE))
+        return column.get_link_url(datum) if column.link else None
+
+    def _cell_markup(self, datum, object_id, column, template_row, links):
         """What Horizon's Cell.value would show."""
         if column.auto == 'multi_select':
             data = ''
@@ -125,7 +144,7 @@ class FastRowsMixin:
         if data is None:
             data = (column.empty_value(datum) if callable(column.empty_value)
                     else column.empty_value)
-        url = column.get_link_url(datum) if column.link else None
+        url = self._link(datum, object_id, column, links)
         if url:
             data = mark_safe('<a href="%s" %s>%s</a>' % (
                 # Looked up on the module: Horizon patches it (angular

@@ -598,6 +598,8 @@ class UnitsTable(fast_rows.FastRowsMixin, tables.DataTable):
     execution = tables.Column(execution_cell,
                               verbose_name=_('Last Healing'))
 
+    # A unit's timeline is its cluster's (one for all rows) and its name's.
+    links_by_id = True
     # What the cells alike in most rows are made of (see fast_rows).
     cell_keys = {
         'health': lambda unit: (unit.health, tuple(
