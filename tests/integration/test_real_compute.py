@@ -78,13 +78,15 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
     new_address = server_address(after[unit])
 
     def member_replaced():
+        # A new member: Neutron may give the new server the old one's
+        # address, and the old member stays listed until Heat replaces it.
         members = members_by_unit(request, cluster.id)
         member = members[unit]
-        return (member.address == new_address
+        return (member.member_id != members_before[unit].member_id
+                and member.address == new_address
                 and member.provisioning == 'ACTIVE') and members
     members_after = wait_for(member_replaced, 60,
                              what="the new server's pool member")
-    assert members_after[unit].member_id != members_before[unit].member_id
     pool = health.pool_id(api.heat.resources_list(request, cluster.id))
     assert members_before[unit].member_id not in api.octavia.members_list(
         request, pool)
