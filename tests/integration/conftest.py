@@ -233,9 +233,10 @@ def post(user, queue_name, *bodies):
         [{'body': body, 'ttl': 300} for body in bodies])
 
 
-def alarm_message(alarm_id, server_id):
+def alarm_message(alarm_id, server_id, alarm_name=None):
     """A message of the shape Aodh's Zaqar notifier posts."""
-    return {'alarm_id': alarm_id, 'reason': 'an event hit the query',
+    return {'alarm_id': alarm_id, 'alarm_name': alarm_name,
+            'reason': 'an event hit the query',
             'reason_data': {'type': 'event', 'event': {
                 'event_type': 'compute.instance.delete.end',
                 'traits': [['instance_id', 1, server_id]]}}}

@@ -52,24 +52,35 @@ def test_a_reader_posting_to_the_healing_queue_replaces_nothing(
     unit = unit_of(request, cluster.id, '1')
     seen = seen_ids(request, cluster.id)
     foreign = str(uuid.uuid4())
+    [alarm_name] = [a.name for a in api.aodh.alarms_list(request)
+                    if a.alarm_id == unit.alarms[0].alarm_id]
     post(layout.READER, unit.queue.name,
          # What the reader sent: no server at all.
          {'reason': 'a reader says so'},
          # An alarm's shape, naming the unit's healthy server.
          alarm_message(unit.alarms[0].alarm_id, before['1']),
          # ... naming an alarm that is none of the cluster's.
-         alarm_message(foreign, before['1']))
+         alarm_message(foreign, before['1']),
+         # ... whose name (Heat names a unit's alarm after its stack)
+         # names a stack of the project that is no unit of the cluster.
+         alarm_message(foreign, before['1'],
+                       cluster.stack_name + '-alarm_deleted-x'),
+         # ... and the unit's alarm by its name, not by its id.
+         alarm_message(foreign, before['1'], alarm_name))
 
-    outputs = new_outcomes(request, cluster.id, None, seen, 3)
+    outputs = new_outcomes(request, cluster.id, None, seen, 5)
 
-    assert sorted(o['outcome'] for o in outputs) == ['refused'] * 3
+    assert sorted(o['outcome'] for o in outputs) == ['refused'] * 5
     assert sorted(o['cause'] for o in outputs) == [
         'Nova: server %s is ACTIVE' % before['1'],
+        'Nova: server %s is ACTIVE' % before['1'],
+        "the message names no alarm of the cluster's units (%s)" % foreign,
         "the message names no alarm of the cluster's units (%s)" % foreign,
         'the message names no server']
-    # The alarm's message was traced to its unit.
-    [traced] = [o for o in outputs if o['cause'].startswith('Nova')]
-    assert traced['unit_stack'] == unit.stack_id
+    # The alarm's messages were traced to their unit (by its id, by its
+    # name): the server named was then found healthy.
+    traced = [o for o in outputs if o['cause'].startswith('Nova')]
+    assert [o['unit_stack'] for o in traced] == [unit.stack_id] * 2
     assert unit_servers(request, cluster.id) == before
 
 

@@ -120,6 +120,17 @@ def successors(task, skip=()):
                 yield name
 
 
+def entries(target):
+    """(task, on_..., condition) for every transition into target."""
+    for name, task in TASKS.items():
+        for key in TRANSITIONS:
+            for to in task.get(key, []):
+                if to == target:
+                    yield name, key, None
+                elif isinstance(to, dict) and target in to:
+                    yield name, key, to[target]
+
+
 def reachable(start='read_message', skip=()):
     seen, todo = set(), [start]
     while todo:
@@ -197,9 +208,42 @@ def test_nothing_takes_the_units_lease_without_its_turn_in_the_budget():
     assert into_drop == {'first_turn_state', 'cancel_first_turn'}
 
 
+def test_an_alarms_unit_is_one_of_the_clusters():
+    # Every way to the route names the unit: the caller's stack (a
+    # person's heal), find_unit's search of the cluster, or the alarm's
+    # name, taken only when its stack's parent is a child of the cluster.
+    into_route = {name for name, _k, _c in entries('read_cluster_state')}
+    assert into_route == {'identify', 'find_unit', 'unit_in_cluster',
+                          'wait_grace'}
+    assert TASKS['unit_in_cluster']['publish']['stack_id'] == (
+        '<% switch(task().result.parent = $.root_stack_id => $.unit_id, '
+        'true => null) %>')
+    assert TASKS['unit_in_cluster']['input']['stack_id'] == (
+        '<% $.unit_parent %>')
+    assert TASKS['unit_by_name']['publish']['unit_parent'] == (
+        '<% task().result.parent %>')
+    # Anything else is find_unit's to decide.
+    assert set(successors(TASKS['unit_by_name'])) == {'unit_in_cluster',
+                                                      'find_unit'}
+    assert set(successors(TASKS['unit_in_cluster'])) == {
+        'read_cluster_state', 'find_unit'}
+
+
 def test_no_automatic_heal_is_verified_before_its_grace_ends():
-    assert not {'check_server', 'check_alarm'} & reachable(
-        skip={'grace_check'})
+    # A check is entered after the grace check has found no grace left
+    # (or no server: the heal then fails under the lease), or straight
+    # from the route when the cluster has no grace period.
+    checks = {'check_server', 'check_alarm', 'read_alarm'}
+    for check in checks:
+        for name, key, condition in entries(check):
+            if name == 'route':
+                assert 'int($.grace) <= 0 and' in condition, condition
+            elif name == 'grace_check' and key == 'on_success':
+                assert condition.startswith('<% $.grace_left <= 0 and')
+            else:
+                assert name in checks | {'grace_check'}, name
+    [grace] = [c for _n, _k, c in entries('grace_check')]
+    assert 'int($.grace) > 0 %>' in grace
     # The wait reads the cluster's state again, then the grace.
     assert list(successors(TASKS['wait_grace'])) == ['read_cluster_state']
 
@@ -207,11 +251,11 @@ def test_no_automatic_heal_is_verified_before_its_grace_ends():
 def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
     # Without the checks of Nova and Aodh, only the forced route (a
     # person's, allowed by role) reaches the lease.
-    unchecked = reachable(skip={'check_server', 'check_alarm'})
+    unchecked = reachable(skip={'check_server', 'read_alarm'})
     assert 'acquire' in unchecked
     [forced] = [t for t in TASKS['route']['on_success']
-                if next(iter(t)) == 'queue_up']
-    assert forced == {'queue_up': '<% $.force %>'}
+                if next(iter(t)) == 'take_turn']
+    assert forced == {'take_turn': '<% $.force %>'}
     # The route is reached only by callers who are allowed or not forcing.
     assert TASKS['identify']['on_success'][0] == {
         'refuse_not_allowed': '<% $.force and not $.allowed %>'}
@@ -220,11 +264,12 @@ def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
 def test_no_automatic_heal_reaches_the_lease_past_the_circuit_breaker():
     # Without the breaker's count, a verified failure (not forced) never
     # reaches the lease: only a person's force does.
-    unforced = reachable(skip={'count_recent', 'count_heals'})
+    unforced = reachable(skip={'count_recent'})
     assert 'acquire' in unforced
     into_queue = {name for name in unforced
-                  if 'queue_up' in successors(TASKS[name])}
-    assert into_queue == {'route'}
+                  if 'take_turn' in successors(TASKS[name])}
+    # The route's forced heals, and a ticket taken again (its answer lost).
+    assert into_queue == {'route', 'read_turns'}
     # A tripped breaker refuses: nothing from its trip leads to a heal.
     assert not reachable('trip') & {'acquire', 'mark', 'update_unit'}
     # A suspended cluster is refused before anything is checked.
