@@ -2,8 +2,10 @@
 costs, measured on the local cloud (python -m devcloud start).
 
 1. Real cloud, fixed-size clusters of 3, 10 and 50 stand-in units (or
-   BENCH_SIZES): create, heal one unit (failure event to replacement
-   complete) and delete times; from 10 units, the Units tab's server time
+   BENCH_SIZES): create, heal (failure event to the unit's stack
+   complete; BENCH_HEALS units a size, one after the other, medians, and
+   the medians of the workflow's own times per hop) and delete times;
+   from 10 units, the Units tab's server time
    and API calls per service, beside the floor (Heat's nested resource
    list, the slowest single call) and the naive per-unit gather, in the
    same run.
@@ -35,6 +37,8 @@ SIZES = tuple(int(n) for n in os.environ.get(
     'BENCH_SIZES', '3,10,50').split(','))
 FAKE_SIZES = tuple(int(n) for n in os.environ.get(
     'BENCH_FAKES', '200,500').split(','))
+# BENCH_HEALS=5: heal that many units a size (at most the size).
+HEALS = int(os.environ.get('BENCH_HEALS', '3'))
 FAKE_LATENCY = 0.1
 REPEAT = 5
 
@@ -150,14 +154,14 @@ class Cloud:
     def server_of(self, cluster_id, unit):
         return inject.unit_server(self.heat, cluster_id, unit)[0]
 
-    def heal(self, cluster_id):
-        """Failure event for unit 0 until the replacement is complete
-        (polled every 0.5 s)."""
+    def heal(self, cluster_id, unit=0):
+        """Failure event for the unit until the replacement is complete
+        (polled every 0.5 s): (seconds, the failed server)."""
         from heatclient import exc
-        before = self.server_of(cluster_id, 0)
+        before = self.server_of(cluster_id, unit)
         group = self.heat.resources.get(cluster_id, 'units')
         unit_stack = self.heat.resources.get(group.physical_resource_id,
-                                             '0').physical_resource_id
+                                             str(unit)).physical_resource_id
         inject.publish(inject.compute_event('delete', before,
                                             self.project_id))
         # From the event sent (the injector's own connection set up).
@@ -166,17 +170,18 @@ class Cloud:
             # A fixed-size cluster's heal updates the unit's stack alone.
             status = self.heat.stacks.get(unit_stack).stack_status
             try:
-                replaced = self.server_of(cluster_id, 0) != before
+                replaced = self.server_of(cluster_id, unit) != before
             except exc.HTTPNotFound:
                 replaced = False  # its outputs 404 while it is replaced
             if status == 'UPDATE_COMPLETE' and replaced:
-                return time.monotonic() - began
+                return time.monotonic() - began, before
             time.sleep(0.5)
-        raise AssertionError('unit 0 was not replaced')
+        raise AssertionError('unit %d was not replaced' % unit)
 
-    def heal_times(self, cluster_id):
-        """The replacing execution's own times (its output), once it has
-        finished: it gives its turn back after the unit settled."""
+    def heal_times(self, cluster_id, server):
+        """The own times (its output) of the execution that replaced
+        server, once it has finished: it gives its turn back after the
+        unit settled."""
         import json
 
         from heal_dashboard import template_bundle
@@ -186,10 +191,27 @@ class Cloud:
                     workflow_name=template_bundle.workflow_name(cluster_id),
                     fields=['output', 'state']):
                 output = json.loads(execution.output or '{}')
-                if output.get('outcome') == 'replaced':
+                if (output.get('outcome') == 'replaced'
+                        and output.get('server') == server):
                     return output.get('times')
             time.sleep(1)
-        raise AssertionError('no execution replaced unit 0')
+        raise AssertionError('no execution replaced %s' % server)
+
+    def heals(self, cluster_id, units):
+        """Heal the first HEALS units one after the other (each its own
+        unit: the circuit breaker counts a unit's heals): the median heal
+        and the median of each hop."""
+        from heal_dashboard import health
+        took, hops = [], []
+        for unit in range(min(HEALS, units)):
+            seconds, server = self.heal(cluster_id, unit)
+            times = self.heal_times(cluster_id, server)
+            took.append(seconds)
+            steps = [s for _step, s in health.heal_steps(times)]
+            # The issue's measure: failure to the new server complete.
+            hops.append(steps + [sum(steps[:4]), health.heal_took(times)])
+        return (statistics.median(took),
+                [statistics.median(hop) for hop in zip(*hops, strict=True)])
 
     def delete(self, cluster_id):
         began = time.monotonic()
@@ -306,30 +328,30 @@ def main():
                 naive, naive_calls = cloud.naive_gather(cluster_id)
                 pages.append((units, page, page_calls, floor, naive,
                               naive_calls))
-            healed = cloud.heal(cluster_id)
-            times = cloud.heal_times(cluster_id)
+            healed, hops = cloud.heals(cluster_id, units)
         finally:
             deleted = cloud.delete(cluster_id)
-        lifecycle.append((units, created, healed, deleted, times))
+        lifecycle.append((units, created, healed, deleted, hops))
         print('  %d units done' % units, file=sys.stderr, flush=True)
 
     print('\n### Local cloud: cluster life cycle (stand-in units)\n')
-    print('| units | create | heal one unit (event to replaced) | delete |')
+    print('| units | create | heal a unit (event to replaced, median of '
+          '%d) | delete |' % HEALS)
     print('|---|---|---|---|')
-    for units, created, healed, deleted, _times in lifecycle:
+    for units, created, healed, deleted, _hops in lifecycle:
         print('| %d | %.1f s | %.1f s | %.1f s |'
               % (units, created, healed, deleted))
 
-    # Where each heal's time went, by the workflow's own clock.
+    # Where the heals' time went, by the workflow's own clock.
     from heal_dashboard import health
-    print('\n### Where a heal\'s time went (the workflow\'s times)\n')
-    print('| units | %s | heal took |' % ' | '.join(
-        str(words) for _step, words in health.HEAL_STEPS))
-    print('|---|%s---|' % ('---|' * len(health.HEAL_STEPS)))
-    for units, _created, _healed, _deleted, times in lifecycle:
-        print('| %d | %s | %.1f s |' % (units, ' | '.join(
-            '%.1f s' % seconds for _step, seconds in health.heal_steps(
-                times)), health.heal_took(times)))
+    print('\n### Where a heal\'s time went (the workflow\'s times, '
+          'medians)\n')
+    print('| units | %s | failure to new server complete | heal took |'
+          % ' | '.join(str(words) for _step, words in health.HEAL_STEPS))
+    print('|---|%s---|---|' % ('---|' * len(health.HEAL_STEPS)))
+    for units, _created, _healed, _deleted, hops in lifecycle:
+        print('| %d | %s |' % (units, ' | '.join(
+            '%.1f s' % seconds for seconds in hops)))
 
     print('\n### Local cloud: the Units tab (median of %d)\n' % REPEAT)
     print('| units | Units tab | its calls | floor (Heat nested list) '
