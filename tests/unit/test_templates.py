@@ -229,6 +229,16 @@ def test_an_alarms_unit_is_one_of_the_clusters():
         'read_cluster_state', 'find_unit'}
 
 
+def test_a_tickets_name_is_made_right_before_it_is_taken():
+    # The tickets hold their turns in the order of their names: a name
+    # made earlier (before the checks) would let a ticket taken later sort
+    # first, and two heals over a budget of one would both hold a turn.
+    makers = {name for name, task in TASKS.items()
+              if task.get('publish', {}).get('turn') is not None}
+    assert makers == {'queue_up'}
+    assert list(successors(TASKS['queue_up'])) == ['take_turn']
+
+
 def test_no_automatic_heal_is_verified_before_its_grace_ends():
     # A check is entered after the grace check has found no grace left
     # (or no server: the heal then fails under the lease), or straight
@@ -254,8 +264,8 @@ def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
     unchecked = reachable(skip={'check_server', 'read_alarm'})
     assert 'acquire' in unchecked
     [forced] = [t for t in TASKS['route']['on_success']
-                if next(iter(t)) == 'take_turn']
-    assert forced == {'take_turn': '<% $.force %>'}
+                if next(iter(t)) == 'queue_up']
+    assert forced == {'queue_up': '<% $.force %>'}
     # The route is reached only by callers who are allowed or not forcing.
     assert TASKS['identify']['on_success'][0] == {
         'refuse_not_allowed': '<% $.force and not $.allowed %>'}
@@ -267,9 +277,8 @@ def test_no_automatic_heal_reaches_the_lease_past_the_circuit_breaker():
     unforced = reachable(skip={'count_recent'})
     assert 'acquire' in unforced
     into_queue = {name for name in unforced
-                  if 'take_turn' in successors(TASKS[name])}
-    # The route's forced heals, and a ticket taken again (its answer lost).
-    assert into_queue == {'route', 'read_turns'}
+                  if 'queue_up' in successors(TASKS[name])}
+    assert into_queue == {'route'}
     # A tripped breaker refuses: nothing from its trip leads to a heal.
     assert not reachable('trip') & {'acquire', 'mark', 'update_unit'}
     # A suspended cluster is refused before anything is checked.
