@@ -131,7 +131,7 @@ def entries(target):
                     yield name, key, to[target]
 
 
-def reachable(start='read_message', skip=()):
+def reachable(start='identify', skip=()):
     seen, todo = set(), [start]
     while todo:
         name = todo.pop()
@@ -243,10 +243,10 @@ def test_no_automatic_heal_is_verified_before_its_grace_ends():
     # A check is entered after the grace check has found no grace left
     # (or no server: the heal then fails under the lease), or straight
     # from the route when the cluster has no grace period.
-    checks = {'check_server', 'check_alarm', 'read_alarm'}
+    checks = {'check_server', 'read_alarm'}
     for check in checks:
         for name, key, condition in entries(check):
-            if name == 'route':
+            if name == 'read_cluster_state':
                 assert 'int($.grace) <= 0 and' in condition, condition
             elif name == 'grace_check' and key == 'on_success':
                 assert condition.startswith('<% $.grace_left <= 0 and')
@@ -263,7 +263,7 @@ def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
     # person's, allowed by role) reaches the lease.
     unchecked = reachable(skip={'check_server', 'read_alarm'})
     assert 'acquire' in unchecked
-    [forced] = [t for t in TASKS['route']['on_success']
+    [forced] = [t for t in TASKS['read_cluster_state']['on_complete']
                 if next(iter(t)) == 'queue_up']
     assert forced == {'queue_up': '<% $.force %>'}
     # The route is reached only by callers who are allowed or not forcing.
@@ -278,12 +278,12 @@ def test_no_automatic_heal_reaches_the_lease_past_the_circuit_breaker():
     assert 'acquire' in unforced
     into_queue = {name for name in unforced
                   if 'queue_up' in successors(TASKS[name])}
-    assert into_queue == {'route'}
+    assert into_queue == {'read_cluster_state'}
     # A tripped breaker refuses: nothing from its trip leads to a heal.
     assert not reachable('trip') & {'acquire', 'mark', 'update_unit'}
     # A suspended cluster is refused before anything is checked.
     assert {'refuse_suspended': '<% not $.force and not $.paused and '
-            '$.suspended %>'} in TASKS['route']['on_success']
+            '$.suspended %>'} in TASKS['read_cluster_state']['on_complete']
 
 
 @pytest.mark.parametrize('template', BUNDLED.templates, ids=lambda t: t.id)

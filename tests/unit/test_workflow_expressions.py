@@ -1,0 +1,149 @@
+"""The healing workflow's own expressions, evaluated by YAQL (the library
+Mistral evaluates them with, set up as Mistral sets it up) on the data the
+services answer: what the workflow concludes from a message, an alarm and
+Heat's events, without a cloud. The integration tier runs them in Mistral."""
+
+import pytest
+import yaql
+from yaql.language import factory
+from yaql.language import utils as yaql_utils
+
+from heal_dashboard import template_bundle
+from heatclient.common import template_format
+
+WORKFLOW = template_format.parse(
+    template_bundle.template_files()['healing_workflow.yaml'])[
+    'resources']['workflow']['properties']
+TASKS = {t['name']: t for t in WORKFLOW['tasks']}
+# Mistral's defaults ([yaql] options; its keyword operator is =>).
+ENGINE = factory.YaqlFactory(keyword_operator='=>').create(options={
+    'yaql.limitIterators': -1, 'yaql.memoryQuota': -1,
+    'yaql.convertTuplesToLists': True, 'yaql.convertSetsToLists': True,
+    'yaql.iterableDicts': False, 'yaql.convertOutputData': True})
+
+
+def evaluate(expression, data, result=None, notification=None):
+    """An expression of the workflow (`<% ... %>`), with `$` the
+    execution's data, task().result and env() as Mistral gives them."""
+    assert expression.startswith('<%') and expression.endswith('%>')
+    context = yaql.create_context()
+    context.register_function(lambda: {'result': result}, name='task')
+    context.register_function(lambda: {'notification': notification},
+                              name='env')
+    context['$'] = yaql_utils.convert_input_data(data)
+    return ENGINE(expression[2:-2].strip()).evaluate(context=context)
+
+
+MARKED = {'marked_at': '2026-12-03 05:00:10.500000+00:00',
+          'server_resource': 'old-server', 'cause': 'Nova: server s is gone'}
+
+
+def event(second, server, status, reason='state changed'):
+    return {'event_time': '2026-12-03T05:00:%02dZ' % second,
+            'physical_resource_id': server, 'resource_status': status,
+            'resource_status_reason': reason}
+
+
+def replacement(events):
+    """(still waiting, new server, outcome, cause) from wait_replaced."""
+    task = TASKS['wait_replaced']
+    publish = {key: evaluate(task['publish'][key], MARKED, events)
+               for key in ('new_server', 'outcome', 'cause')}
+    return (evaluate(task['retry']['continue-on'], MARKED, events),
+            publish['new_server'], publish['outcome'], publish['cause'])
+
+
+NO_NEW_SERVER = '; Heat created no new server'
+
+
+@pytest.mark.parametrize('events,why', [
+    ([], NO_NEW_SERVER),
+    # Before the mark: an earlier heal's replacement that failed.
+    ([event(5, 'earlier-server', 'CREATE_FAILED')], NO_NEW_SERVER),
+    # The server being replaced, as created long ago.
+    ([event(10, 'old-server', 'CREATE_COMPLETE')], NO_NEW_SERVER),
+    # The new server on its way.
+    ([event(11, 'unit-server-x2k4', 'CREATE_IN_PROGRESS')],
+     '; the replacement did not complete: CREATE_IN_PROGRESS: state changed'),
+])
+def test_the_heal_waits_for_a_new_servers_creation_to_end(events, why):
+    waiting, new_server, outcome, cause = replacement(events)
+    assert waiting is True
+    # Its retries spent on this, the heal fails, and says why.
+    assert (new_server, outcome, cause) == (None, 'failed',
+                                            MARKED['cause'] + why)
+
+
+def test_a_new_server_created_since_the_mark_is_the_replacement():
+    # In the second of the mark too: Heat's events are to the second.
+    for second in (10, 12):
+        assert replacement([event(second, 'new-server', 'CREATE_COMPLETE')]) \
+            == (False, 'new-server', 'replaced', MARKED['cause'])
+
+
+def test_a_failed_creation_ends_the_wait_and_fails_the_heal():
+    assert replacement([event(12, 'new-server', 'CREATE_FAILED',
+                              'Quota exceeded')]) == (
+        False, None, 'failed', MARKED['cause'] +
+        '; the replacement did not complete: CREATE_FAILED: Quota exceeded')
+
+
+def test_an_error_answer_is_waited_out():
+    assert evaluate(TASKS['wait_replaced']['retry']['continue-on'], MARKED,
+                    'HTTPServiceUnavailable: Heat is down') is True
+
+
+def identified(alarm_name, body=None):
+    publish = TASKS['identify']['publish']
+    note = {'body': dict(body or {}, alarm_id='alarm-1',
+                         alarm_name=alarm_name)}
+    return (evaluate(publish['unit_name'], {}, notification=note),
+            evaluate(publish['alarm_resource'], {}, notification=note))
+
+
+def test_an_alarms_name_gives_its_units_stack_and_its_resource():
+    assert identified('c-units-x7-0-k2j3-alarm_deleted-q9w8e7') == (
+        'c-units-x7-0-k2j3', 'alarm_deleted')
+    # A name that cannot be a resource's is no hint at all.
+    assert identified('c-units-0-../../stacks-q9')[1] is None
+    assert identified('short')[1] is None
+    assert identified(None) == ('', None)
+    # A notification that is not a message of Aodh's names nothing.
+    for note in ('text', {'body': 'text'}, None):
+        assert evaluate(TASKS['identify']['publish']['alarm_resource'], {},
+                        notification=note) is None
+
+
+def read_alarm(resource, server='server-1', alarm_id='alarm-1'):
+    data = {'server': server, 'alarm_id': alarm_id,
+            'alarm_resource': 'alarm_deleted'}
+    return (evaluate(TASKS['read_alarm']['publish']['fired_for_server'],
+                     data, resource),
+            evaluate(TASKS['read_alarm']['publish']['cause'], data, resource))
+
+
+def alarm_resource(physical_id='alarm-1', rtype='OS::Aodh::EventAlarm',
+                   server='server-1'):
+    """The alarm's resource as Heat shows it, with Aodh's alarm."""
+    return {'physical_resource_id': physical_id, 'resource_type': rtype,
+            'attributes': {'show': {
+                'state': 'alarm',
+                'state_reason': 'Event <id=e1> hits the query <query=[{'
+                                '"field": "traits.instance_id", "op": "eq", '
+                                '"value": "%s"}]>.' % server,
+                'event_rule': {'query': [{'field': 'traits.instance_id',
+                                          'value': server}]}}}}
+
+
+def test_an_alarm_counts_only_as_the_one_the_message_names():
+    assert read_alarm(alarm_resource()) == (
+        True, 'Aodh: alarm alarm_deleted is alarm, fired for server '
+              'server-1')
+    # The unit's resource of that name is another alarm, or no alarm.
+    fired, cause = read_alarm(alarm_resource(physical_id='alarm-2'))
+    assert not fired
+    assert cause == "the message names alarm alarm-1, not the unit's " \
+                    "alarm_deleted"
+    assert not read_alarm(alarm_resource(rtype='OS::Heat::TestResource'))[0]
+    # Fired for another server.
+    assert not read_alarm(alarm_resource(server='server-2'))[0]
