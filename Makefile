@@ -26,7 +26,7 @@ help:
 	@echo "make start / stop / status - the local cloud in the background"
 	@echo "make fail CLUSTER=name UNIT=0 [EVENT=delete|stopped|error]"
 	@echo "make load CLUSTER=name CPU=90 [SECONDS=300] - CPU measures in Gnocchi"
-	@echo "make bench  - page and heal costs at 3, 10, 50 units and 200, 500 fakes (BENCH_SIZES=3,100 for others)"
+	@echo "make bench  - page and heal costs at 3, 10, 50 stand-in units, 3 real servers and 200, 500 fakes (BENCH_SIZES=3,100, BENCH_REAL_SIZES=3,10 for others)"
 	@echo "make soak N=10 - stop/start cycles, each checked and healing a server"
 	@echo "make faults [SERVICES=heat-api ...] - every page with each API service frozen, then killed"
 

@@ -2,9 +2,11 @@
 costs, measured on the local cloud (python -m devcloud start).
 
 1. Real cloud, fixed-size clusters of 3, 10 and 50 stand-in units (or
-   BENCH_SIZES): create, heal (failure event to the unit's stack
-   complete; BENCH_HEALS units a size, one after the other, medians, and
-   the medians of the workflow's own times per hop) and delete times;
+   BENCH_SIZES), and of 3 real Nova servers (or BENCH_REAL_SIZES): create,
+   heal (failure to the unit's stack complete: a stand-in's failure event
+   injected, a real server deleted through Nova; BENCH_HEALS units a size,
+   one after the other, medians, and the medians of the workflow's own
+   times per hop) and delete times;
    from 10 units, the Units tab's server time
    and API calls per service, beside the floor (Heat's nested resource
    list, the slowest single call) and the naive per-unit gather, in the
@@ -37,6 +39,9 @@ SIZES = tuple(int(n) for n in os.environ.get(
     'BENCH_SIZES', '3,10,50').split(','))
 FAKE_SIZES = tuple(int(n) for n in os.environ.get(
     'BENCH_FAKES', '200,500').split(','))
+# BENCH_REAL_SIZES=3,10: clusters of real Nova servers ('' for none).
+REAL_SIZES = tuple(int(n) for n in os.environ.get(
+    'BENCH_REAL_SIZES', '3').split(',') if n)
 # BENCH_HEALS=5: heal that many units a size (at most the size).
 HEALS = int(os.environ.get('BENCH_HEALS', '3'))
 FAKE_LATENCY = 0.1
@@ -120,19 +125,31 @@ class Cloud:
     def __init__(self):
         from aodhclient import client as aodh_client
         from mistralclient.api import client as mistral_client
+        from novaclient import client as nova_client
         self.heat, session = inject.heat_for(layout.DEMO)
+        self.nova = nova_client.Client('2.1', session=session)
         self.project_id = session.get_project_id()
         self.aodh = aodh_client.Client('2', session=session)
         self.mistral = mistral_client.client(
             session=session, mistral_url='http://%s:8989/v2' % layout.HOST)
 
-    def create(self, units):
+    def create(self, units, real=False):
+        """A fixed-size cluster of stand-in units, or of real Nova
+        servers (and a real Octavia pool) with real."""
+        from devcloud import compute
         from heal_dashboard import template_bundle
         bundled = template_bundle.load()
         fixed = bundled.get('fixed')
-        spec = bundled.launch_spec(fixed, set())
+        spec = bundled.launch_spec(fixed, {s.service for s in bundled.standins}
+                                   if real else set())
         spec['parameters'] = {'cluster_size': units, 'alarm_cache_seconds': 0}
-        name = 'bench-%d-%s' % (units, uuid.uuid4().hex[:6])
+        if real:
+            spec['parameters'].update(
+                image=compute.IMAGE, flavor=compute.FLAVOR['name'],
+                key_name=compute.KEY_PAIR, network=compute.NETWORK,
+                subnet=compute.SUBNET['name'])
+        name = 'bench-%s%d-%s' % ('real-' if real else '', units,
+                                  uuid.uuid4().hex[:6])
         began = time.monotonic()
         created = self.heat.stacks.create(
             stack_name=name, tags='heal-dashboard,heal-template=fixed',
@@ -154,19 +171,23 @@ class Cloud:
     def server_of(self, cluster_id, unit):
         return inject.unit_server(self.heat, cluster_id, unit)[0]
 
-    def heal(self, cluster_id, unit=0):
-        """Failure event for the unit until the replacement is complete
-        (polled every 0.5 s): (seconds, the failed server, the event's
-        id)."""
+    def heal(self, cluster_id, unit=0, real=False):
+        """The unit's failure until its replacement is complete (polled
+        every 0.5 s): (seconds, the failed server). A stand-in's failure
+        is its event injected, a real server's its delete through Nova."""
         from heatclient import exc
         before = self.server_of(cluster_id, unit)
         group = self.heat.resources.get(cluster_id, 'units')
         unit_stack = self.heat.resources.get(group.physical_resource_id,
                                              str(unit)).physical_resource_id
-        event = inject.compute_event('delete', before, self.project_id)
-        inject.publish(event)
-        # From the event sent (the injector's own connection set up).
-        began = time.monotonic()
+        if real:
+            began = time.monotonic()
+            self.nova.servers.delete(before)
+        else:
+            event = inject.compute_event('delete', before, self.project_id)
+            inject.publish(event)
+            # From the event sent (the injector's own connection set up).
+            began = time.monotonic()
         while time.monotonic() - began < 1800:
             # A fixed-size cluster's heal updates the unit's stack alone.
             status = self.heat.stacks.get(unit_stack).stack_status
@@ -175,7 +196,7 @@ class Cloud:
             except exc.HTTPNotFound:
                 replaced = False  # its outputs 404 while it is replaced
             if status == 'UPDATE_COMPLETE' and replaced:
-                return time.monotonic() - began, before, event['message_id']
+                return time.monotonic() - began, before
             time.sleep(0.5)
         raise AssertionError('unit %d was not replaced' % unit)
 
@@ -198,37 +219,47 @@ class Cloud:
             time.sleep(1)
         raise AssertionError('no execution replaced %s' % server)
 
-    def alarm_fired(self, event_id):
-        """When Aodh recorded its alarm firing on this event (its reason
-        names the event: "Event <id=...>"), as a naive UTC datetime."""
+    def alarm_fired(self, server):
+        """When Aodh first recorded an alarm firing for this server (its
+        reason names the query the event hit: the server's id), as a
+        naive UTC datetime."""
         import json
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            for change in self.aodh.alarm_history.search(query=json.dumps(
-                    {'=': {'type': 'state transition'}})):
-                if 'id=%s' % event_id in change['detail']:
-                    return instant(change['timestamp'])
+            fired = [instant(change['timestamp']) for change in
+                     self.aodh.alarm_history.search(query=json.dumps(
+                         {'=': {'type': 'state transition'}}))
+                     if server in change['detail']]
+            if fired:
+                return min(fired)
             time.sleep(1)
-        raise AssertionError('no alarm fired on event %s' % event_id)
+        raise AssertionError('no alarm fired for server %s' % server)
 
-    def heals(self, cluster_id, units):
+    def heals(self, cluster_id, units, real=False):
         """Heal the first HEALS units one after the other (each its own
         unit: the circuit breaker counts a unit's heals): the median heal
         and the median of each hop."""
         from heal_dashboard import health
         took, hops = [], []
         for unit in range(min(HEALS, units)):
-            seconds, server, event_id = self.heal(cluster_id, unit)
+            seconds, server = self.heal(cluster_id, unit, real)
             times = self.heal_times(cluster_id, server)
-            fired = self.alarm_fired(event_id)
+            fired = self.alarm_fired(server)
             took.append(seconds)
             steps = [s for _step, s in health.heal_steps(times)]
             # The first hop, failure to heal started, split where Aodh
-            # fired; the issue's measure: failure to new server complete.
+            # fired; the issue's measure: failure to new server complete
+            # (in Heat), and for a real server, to ACTIVE in Nova (its
+            # launch time, before Heat's poll sees it).
+            failed = instant(times['failure'])
+            active = (instant(self.nova.servers.get(self.server_of(
+                cluster_id, unit)).to_dict()['OS-SRV-USG:launched_at'])
+                - failed).total_seconds() if real else float('nan')
             hops.append([
-                (fired - instant(times['failure'])).total_seconds(),
+                (fired - failed).total_seconds(),
                 (instant(times['started']) - fired).total_seconds()]
-                + steps[1:] + [sum(steps[:4]), health.heal_took(times)])
+                + steps[1:] + [active, sum(steps[:4]),
+                               health.heal_took(times)])
         return (statistics.median(took),
                 [statistics.median(hop) for hop in zip(*hops, strict=True)])
 
@@ -345,27 +376,30 @@ def main():
     client = setup_django()
     cloud = Cloud()
     lifecycle, pages = [], []
-    for units in SIZES:
-        cluster_id, created = cloud.create(units)
+    for units, real in ([(n, False) for n in SIZES]
+                        + [(n, True) for n in REAL_SIZES]):
+        cluster_id, created = cloud.create(units, real)
         try:
-            if units >= 10:
+            if units >= 10 and not real:
                 floor = cloud.floor(cluster_id)
                 page, page_calls = page_figures(client, cluster_id)
                 naive, naive_calls = cloud.naive_gather(cluster_id)
                 pages.append((units, page, page_calls, floor, naive,
                               naive_calls))
-            healed, hops = cloud.heals(cluster_id, units)
+            healed, hops = cloud.heals(cluster_id, units, real)
         finally:
             deleted = cloud.delete(cluster_id)
-        lifecycle.append((units, created, healed, deleted, hops))
-        print('  %d units done' % units, file=sys.stderr, flush=True)
+        label = '%d%s' % (units, ' real' if real else '')
+        lifecycle.append((label, created, healed, deleted, hops))
+        print('  %s units done' % label, file=sys.stderr, flush=True)
 
-    print('\n### Local cloud: cluster life cycle (stand-in units)\n')
-    print('| units | create | heal a unit (event to replaced, median of '
+    print('\n### Local cloud: cluster life cycle (stand-in units; "real": '
+          'Nova servers)\n')
+    print('| units | create | heal a unit (failure to replaced, median of '
           '%d) | delete |' % HEALS)
     print('|---|---|---|---|')
     for units, created, healed, deleted, _hops in lifecycle:
-        print('| %d | %.1f s | %.1f s | %.1f s |'
+        print('| %s | %.1f s | %.1f s | %.1f s |'
               % (units, created, healed, deleted))
 
     # Where the heals' time went, by the workflow's own clock.
@@ -373,12 +407,14 @@ def main():
     print('\n### Where a heal\'s time went (the workflow\'s times, '
           'medians)\n')
     print('| units | failure to alarm fired (Aodh) | to heal started | %s '
-          '| failure to new server complete | heal took |' % ' | '.join(
+          '| failure to new server ACTIVE (Nova) | failure to new server '
+          'complete | heal took |' % ' | '.join(
               str(words) for _step, words in health.HEAL_STEPS[1:]))
-    print('|---|---|%s---|---|' % ('---|' * len(health.HEAL_STEPS)))
+    print('|---|---|%s---|---|---|' % ('---|' * len(health.HEAL_STEPS)))
     for units, _created, _healed, _deleted, hops in lifecycle:
-        print('| %d | %s |' % (units, ' | '.join(
-            '%.2f s' % seconds for seconds in hops)))
+        print('| %s | %s |' % (units, ' | '.join(
+            '-' if seconds != seconds else '%.2f s' % seconds
+            for seconds in hops)))
 
     print('\n### Local cloud: the Units tab (median of %d)\n' % REPEAT)
     print('| units | Units tab | its calls | floor (Heat nested list) '
