@@ -224,9 +224,11 @@ class Cloud:
         reason names the query the event hit: the server's id), as a
         naive UTC datetime."""
         import json
+
+        from heal_dashboard import health
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            fired = [instant(change['timestamp']) for change in
+            fired = [health.parse_time(change['timestamp']) for change in
                      self.aodh.alarm_history.search(query=json.dumps(
                          {'=': {'type': 'state transition'}}))
                      if server in change['detail']]
@@ -251,13 +253,16 @@ class Cloud:
             # fired; the issue's measure: failure to new server complete
             # (in Heat), and for a real server, to ACTIVE in Nova (its
             # launch time, before Heat's poll sees it).
-            failed = instant(times['failure'])
-            active = (instant(self.nova.servers.get(self.server_of(
-                cluster_id, unit)).to_dict()['OS-SRV-USG:launched_at'])
-                - failed).total_seconds() if real else float('nan')
+            failed = health.parse_time(times['failure'])
+            active = float('nan')
+            if real:
+                launched = self.nova.servers.get(self.server_of(
+                    cluster_id, unit)).to_dict()['OS-SRV-USG:launched_at']
+                active = (health.parse_time(launched)
+                          - failed).total_seconds()
             hops.append([
                 (fired - failed).total_seconds(),
-                (instant(times['started']) - fired).total_seconds()]
+                (health.parse_time(times['started']) - fired).total_seconds()]
                 + steps[1:] + [active, sum(steps[:4]),
                                health.heal_took(times)])
         return (statistics.median(took),
@@ -358,13 +363,6 @@ def fake_page(client, project_id, units):
     finally:
         for fake in fakes:
             fake.stop()
-
-
-def instant(text):
-    """A time as the services write it (ISO, with or without its UTC
-    offset), as a naive UTC datetime."""
-    import datetime
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=None)
 
 
 def fmt_calls(calls):
