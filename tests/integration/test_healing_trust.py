@@ -22,6 +22,7 @@ from heal_dashboard import cluster_state
 from heal_dashboard import healing
 from heal_dashboard import health
 from tests.integration.conftest import alarm_message
+from tests.integration.conftest import executions_of
 from tests.integration.conftest import new_outcomes
 from tests.integration.conftest import post
 from tests.integration.conftest import quiet
@@ -132,6 +133,16 @@ def test_one_deleted_server_is_replaced_once(real_cluster):
     assert replaced['requested_by'] == 'alarm'
     assert {u: s for u, s in after.items() if u != '0'} == {
         u: s for u, s in before.items() if u != '0'}
+    # The second waited for the unit's lease, not in the cluster's queue
+    # of heals, where it would hold up another unit's heal.
+    [second] = [e for e in executions_of(request, cluster.id,
+                                         unit.stack_id)
+                if e.id not in seen
+                and e.output['outcome'] == 'already healed']
+    steps = {t.name for t in cluster_state.fetch_execution(
+        request, cluster.id, second.id).tasks}
+    assert 'current_server' in steps
+    assert 'take_turn' not in steps
 
     # The alarm's message again, late (a redelivery, a replay): Nova says
     # the server is gone, but it is no longer the unit's.

@@ -192,14 +192,37 @@ def test_every_path_that_took_a_turn_gives_it_back():
     assert ends <= {'failed', 'release_turn'}
     for name in after_turn - {'release_turn', 'failed'}:
         assert 'release_turn' in reachable(name), name
+    # The lease's release goes on to the turn's whenever one was taken.
+    assert TASKS['release']['on_complete'] == [
+        {'release_turn': '<% $.turn != null %>'},
+        {'failed': "<% $.turn = null and $.outcome = 'failed' %>"}]
 
 
-def test_nothing_takes_the_units_lease_without_its_turn_in_the_budget():
-    assert 'acquire' not in reachable(skip={'read_turns'})
-    [turn] = [t for t in TASKS['read_turns']['on_success']
-              if next(iter(t)) == 'acquire']
-    assert turn == {'acquire': '<% $.place >= 0 and $.place < '
-                                'int($.budget) %>'}
+def test_the_lease_comes_before_a_turn_and_both_before_the_mark():
+    # A heal takes a turn in the budget only holding its unit's lease and
+    # after the look at its server: a second heal of the same failure
+    # waits for the lease, finds the server replaced, and never holds a
+    # turn another unit's heal is waiting for.
+    assert 'take_turn' not in reachable(skip={'acquire'})
+    assert 'take_turn' not in reachable(skip={'current_server'})
+    # The mark: when read_turns gives the turn, or back from a busy update
+    # with the turn still held (a turn is taken only by queue_up, and from
+    # the queue there is no way back to the look but through the mark).
+    current = 'task().result.physical_resource_id = $.server %>'
+    into_mark = {(name, condition) for name, _k, condition in entries('mark')}
+    assert into_mark == {
+        ('read_turns', '<% $.place >= 0 and $.place < int($.budget) %>'),
+        ('current_server',
+         "<% $.check = 'nova' and $.turn != null and " + current),
+        ('current_standin', '<% $.turn != null and ' + current)}
+    assert 'current_server' not in reachable('queue_up', skip={'mark'})
+    # What is marked is the server resource read under the lease, by its
+    # physical id: Heat matches it only to the current resource, so a
+    # server replaced while the heal waited its turn is not marked.
+    assert TASKS['mark']['input']['resource_name'] == '<% $.server_resource %>'
+    readers = {name for name, task in TASKS.items()
+               if 'server_resource' in task.get('publish', {})}
+    assert readers == {'current_server'}
     # Only the oldest turn is ever dropped by another heal, and only once
     # its heal has finished (or stalled and was cancelled).
     assert TASKS['drop_first_turn']['input'] == {'name': '<% $.first.name %>'}
@@ -237,6 +260,10 @@ def test_a_tickets_name_is_made_right_before_it_is_taken():
               if task.get('publish', {}).get('turn') is not None}
     assert makers == {'queue_up'}
     assert list(successors(TASKS['queue_up'])) == ['take_turn']
+    # ... and taken again only when the list lost it.
+    assert {(name, condition) for name, _k, condition in entries(
+        'take_turn')} == {('queue_up', None),
+                          ('read_turns', '<% $.place < 0 %>')}
 
 
 def test_no_automatic_heal_is_verified_before_its_grace_ends():
@@ -264,8 +291,8 @@ def test_a_verified_failure_or_a_persons_force_comes_before_the_lease():
     unchecked = reachable(skip={'check_server', 'read_alarm'})
     assert 'acquire' in unchecked
     [forced] = [t for t in TASKS['read_cluster_state']['on_complete']
-                if next(iter(t)) == 'queue_up']
-    assert forced == {'queue_up': '<% $.force %>'}
+                if next(iter(t)) == 'acquire']
+    assert forced == {'acquire': '<% $.force %>'}
     # The route is reached only by callers who are allowed or not forcing.
     assert TASKS['identify']['on_success'][0] == {
         'refuse_not_allowed': '<% $.force and not $.allowed %>'}
@@ -276,9 +303,9 @@ def test_no_automatic_heal_reaches_the_lease_past_the_circuit_breaker():
     # reaches the lease: only a person's force does.
     unforced = reachable(skip={'count_recent'})
     assert 'acquire' in unforced
-    into_queue = {name for name in unforced
-                  if 'queue_up' in successors(TASKS[name])}
-    assert into_queue == {'read_cluster_state'}
+    into_lease = {name for name in unforced
+                  if 'acquire' in successors(TASKS[name])}
+    assert into_lease - reachable('acquire') == {'read_cluster_state'}
     # A tripped breaker refuses: nothing from its trip leads to a heal.
     assert not reachable('trip') & {'acquire', 'mark', 'update_unit'}
     # A suspended cluster is refused before anything is checked.
