@@ -213,7 +213,8 @@ def test_the_lease_comes_before_a_turn_and_both_before_the_mark():
     assert into_mark == {
         ('read_turns', '<% $.place >= 0 and $.place < int($.budget) %>'),
         ('current_server',
-         "<% $.check = 'nova' and $.turn != null and " + current),
+         "<% $.check = 'nova' and $.turn != null and "
+         "$.server_resource = $.server %>"),
         ('current_standin', '<% $.turn != null and ' + current)}
     assert 'current_server' not in reachable('queue_up', skip={'mark'})
     # What is marked is the server resource read under the lease, by its
