@@ -1,3 +1,5 @@
+import time
+
 from django.urls import reverse
 from heatclient import exc as heat_exc
 from keystoneauth1 import exceptions as ks_exc
@@ -8,6 +10,7 @@ from openstack_dashboard.usage import quotas
 
 from heal_dashboard import api
 from heal_dashboard import health
+from heal_dashboard.api import session as api_session
 from heal_dashboard import records
 from tests import helpers as heal_helpers
 from tests import test_data
@@ -284,6 +287,34 @@ class LaunchClusterTests(heal_helpers.TestCase):
         self.assertEqual(60, kwargs['timeout_mins'])
         self.assertEqual(validate_kwargs['parameters'], kwargs['parameters'])
         self.assertIn('heat_template_version', kwargs['template'])
+
+    @helpers.create_mocks({
+        **with_heat(['template_validate', 'stack_create']),
+        api.mistral: ['healing_state_update']})
+    def test_the_create_gets_the_whole_timeout_after_slow_checks(self):
+        # CI found it: the form's checks (Heat's validation, the quotas)
+        # spent the page's time budget under load, the create got the
+        # last 0.5 s and timed out after Heat had accepted it.
+        self.mock_cloud_choices()
+        validations, budgets = [], []
+
+        def validate(request, **spec):
+            if not validations:  # the form's own, before its checks
+                request.heal_deadline = time.monotonic() - 1
+            validations.append(spec)
+            return self.validation
+
+        def create(request, *args, **kwargs):
+            budgets.append(api_session.remaining(request))
+            return 'new-id'
+        self.mock_template_validate.side_effect = validate
+        self.mock_stack_create.side_effect = create
+
+        res = self.client.post(LAUNCH_FIXED_URL, self.form_data())
+
+        self.assertRedirectsNoFollow(res, detail_url('new-id'))
+        self.assertEqual(2, len(validations))
+        self.assertEqual([api_session.timeout()], budgets)
 
     @helpers.create_mocks(with_heat(['template_validate', 'stack_create']))
     def test_bad_sizes_and_names_are_field_errors(self):

@@ -16,6 +16,7 @@ from openstack_dashboard.dashboards.project.instances import (
 from openstack_dashboard.usage import quotas
 
 from heal_dashboard import api
+from heal_dashboard.api import session as api_session
 from heal_dashboard import capacity
 from heal_dashboard import template_bundle
 from heal_dashboard import exceptions as heal_exceptions
@@ -205,6 +206,7 @@ class EditHealPolicyForm(forms.SelfHandlingForm):
         self.fields.update(heal_policy_fields(template_bundle.heal_policy(state)))
 
     def handle(self, request, data):
+        api_session.for_an_action(request)
         try:
             save_heal_policy(request, self.cluster_id, data)
         except Exception:
@@ -242,6 +244,7 @@ class ResizeClusterForm(forms.SelfHandlingForm):
         return data
 
     def handle(self, request, data):
+        api_session.for_an_action(request)
         try:
             removed = healing.resize(request, self.cluster_id, data['size'],
                                      data['removed'])
@@ -291,6 +294,7 @@ class RefreshClusterForm(forms.SelfHandlingForm):
         self.order_fields([PARAM_PREFIX + name for name in self.refreshed])
 
     def handle(self, request, data):
+        api_session.for_an_action(request)
         values = {name: data[PARAM_PREFIX + name] for name in self.refreshed}
         try:
             changed = healing.refresh(request, self.cluster_id, values,
@@ -411,6 +415,7 @@ class LaunchClusterForm(forms.SelfHandlingForm):
 
     @sensitive_variables('data')
     def handle(self, request, data):
+        api_session.for_an_action(request)
         spec = self.bundle.launch_spec(self.template, self.available)
         spec['parameters'] = self.parameters(data)
         try:
