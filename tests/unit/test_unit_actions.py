@@ -1,6 +1,8 @@
 """Mark unhealthy and Heal: the cluster's own healing workflow, started
 through Mistral, refused by the services' state while a heal is on."""
 
+import time
+
 from django.apps import apps
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -9,6 +11,7 @@ from openstack_auth import policy as auth_policy
 from openstack_dashboard.test import helpers
 
 from heal_dashboard import api
+from heal_dashboard.api import session as api_session
 from tests import helpers as heal_helpers
 from tests import test_data
 
@@ -65,6 +68,28 @@ class UnitActionTests(heal_helpers.TestCase):
         args = self.mock_execution_create.call_args.args
         self.assertEqual('heal-c1', args[1])
         self.assertMessageCount(success=1)
+
+    @helpers.create_mocks(ACTION_MOCKS)
+    def test_the_heal_gets_the_whole_timeout_after_a_slow_page(self):
+        # The table is read before its action runs: a slow read must not
+        # leave the heal's start a fraction of a second (a start timed out
+        # after Mistral accepted it would say the heal failed).
+        self.set_cluster()
+        resources = self.mock_resources_list.return_value
+        budgets = []
+
+        def slow_read(request, *args, **kwargs):
+            request.heal_deadline = time.monotonic() - 1
+            return resources
+
+        def start(request, *args, **kwargs):
+            budgets.append(api_session.remaining(request))
+        self.mock_resources_list.side_effect = slow_read
+        self.mock_execution_create.side_effect = start
+
+        self.post('heal', '1')
+
+        self.assertEqual([api_session.timeout()], budgets)
 
     @helpers.create_mocks(ACTION_MOCKS)
     def test_mark_unhealthy_is_the_same_workflow_mark_only(self):

@@ -14,6 +14,7 @@ from horizon import tables
 from horizon.utils import filters as horizon_filters
 
 from heal_dashboard import api
+from heal_dashboard.api import session as api_session
 from heal_dashboard import template_bundle
 from heal_dashboard import exceptions as heal_exceptions
 from heal_dashboard import healing
@@ -101,6 +102,7 @@ class DeleteCluster(tables.DeleteAction):
         return cluster is None or not cluster.status.startswith('DELETE')
 
     def delete(self, request, obj_id):
+        api_session.for_an_action(request)
         api.heat.stack_delete(request, obj_id)
 
 
@@ -125,6 +127,8 @@ class ClusterAction(tables.BatchAction):
         raise NotImplementedError
 
     def action(self, request, obj_id):
+        # The table's data was read first, on the page's time budget.
+        api_session.for_an_action(request)
         try:
             self.act(request, obj_id)
         except healing.Refused as refusal:
@@ -509,6 +513,8 @@ class UnitAction(tables.BatchAction):
         return checked[self.name] and self.allowed(request, datum)
 
     def action(self, request, obj_id):
+        # The table's data was read first, on the page's time budget.
+        api_session.for_an_action(request)
         unit = self.table.get_object_by_id(obj_id)
         try:
             if unit is None:
