@@ -18,7 +18,7 @@ keepalive = 5
 # No limit on the request line (gunicorn's default is 4094 bytes): Nova
 # lists a project's servers' ports from Neutron by device id in one GET,
 # ~47 bytes a server, so 100 servers broke the Units tab's server list
-# (Neutron's 400, Nova's 500). Every service here listens on 127.0.0.1.
+# (Neutron's 414, Nova's 500). Every service here listens on 127.0.0.1.
 limit_request_line = 0
 
 # keystone, heat-api and aodh-api parse sys.argv when their app is built:
