@@ -251,3 +251,16 @@ def test_two_units_failing_at_once_are_both_replaced(real_cluster):
     members = wait_for(members_settled, 60, what='the members ACTIVE')
     assert {members[u].address for u in ('0', '1')} == {
         server_address(after[u]) for u in ('0', '1')}
+
+
+def test_neutron_takes_the_port_query_nova_makes_for_many_servers():
+    """Nova lists its servers' ports from Neutron by device id in one GET
+    (~47 bytes a server): the local cloud's gunicorn must take that
+    request line for the quota's 200 servers, or Nova's server list, and
+    the Units tab's server column with it, fail from ~90 servers."""
+    session = layout.session_for(layout.DEMO)
+    query = '&'.join('device_id=%032x' % n for n in range(200))
+    answer = session.get('http://%s:9696/v2.0/ports?%s' % (layout.HOST, query),
+                         raise_exc=False)
+    assert answer.status_code == 200, answer.status_code
+    assert answer.json() == {'ports': []}
