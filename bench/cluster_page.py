@@ -13,6 +13,8 @@ costs, measured on the local cloud (python -m devcloud start).
    same run.
 2. Fakes adding 100 ms per call, 200 and 500 units (or BENCH_FAKES): the
    same page.
+3. What Mistral's engine serializes to start each of a heal's tasks (the
+   healing workflow's spec), and how long that takes.
 
 The page is rendered in-process by Horizon with the local cloud's settings
 (a real login); calls are counted at the HTTP layer (real) or at the
@@ -283,6 +285,26 @@ class Cloud:
             time.sleep(1)
         return time.monotonic() - began
 
+    def workflow_spec_cost(self, cluster_id):
+        """What Mistral's engine serializes to start each task of the
+        cluster's healing workflow: its parsed spec, with the cache of each
+        task's inbound tasks that validation fills (mistral/engine/
+        dispatcher.py sends it with every start_task). (tasks, YAML bytes,
+        JSON bytes, seconds to serialize, median)."""
+        from mistral.lang import parser as spec_parser
+        from oslo_serialization import jsonutils
+
+        from heal_dashboard import template_bundle
+        definition = self.mistral.workflows.get(
+            template_bundle.workflow_name(cluster_id)).definition
+        spec = spec_parser.get_workflow_list_spec_from_yaml(
+            definition).get_workflows()[0]
+        sent = jsonutils.dumps(jsonutils.to_primitive(
+            spec, convert_instances=True))
+        seconds = median_time(lambda: jsonutils.dumps(jsonutils.to_primitive(
+            spec, convert_instances=True)), repeat=10)
+        return len(spec.get_tasks()), len(definition), len(sent), seconds
+
     def floor(self, cluster_id):
         return median_time(lambda: self.heat.resources.list(
             cluster_id, nested_depth=2))
@@ -374,7 +396,7 @@ def fmt_calls(calls):
 def main():
     client = setup_django()
     cloud = Cloud()
-    lifecycle, pages = [], []
+    lifecycle, pages, spec_cost = [], [], None
     for units, real in ([(n, False) for n in SIZES]
                         + [(n, True) for n in REAL_SIZES]):
         label = '%d%s' % (units, ' real' if real else '')
@@ -386,6 +408,8 @@ def main():
                 naive, naive_calls = cloud.naive_gather(cluster_id)
                 pages.append((label, page, page_calls, floor, naive,
                               naive_calls))
+            if spec_cost is None:
+                spec_cost = cloud.workflow_spec_cost(cluster_id)
             healed, hops = cloud.heals(cluster_id, units, real)
         finally:
             deleted = cloud.delete(cluster_id)
@@ -414,6 +438,14 @@ def main():
         print('| %s | %s |' % (units, ' | '.join(
             '-' if seconds != seconds else '%.2f s' % seconds
             for seconds in hops)))
+
+    print('\n### Mistral: what the engine serializes to start each task\n')
+    print('| workflow tasks | its YAML | the spec sent (JSON) '
+          '| to serialize |')
+    print('|---|---|---|---|')
+    print('| %d | %.0f KB | %.0f KB | %.0f ms |' % (
+        spec_cost[0], spec_cost[1] / 1000, spec_cost[2] / 1000,
+        spec_cost[3] * 1000))
 
     print('\n### Local cloud: the Units tab (median of %d)\n' % REPEAT)
     print('| units | Units tab | its calls | floor (Heat nested list) '
