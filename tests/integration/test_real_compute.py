@@ -7,6 +7,7 @@ a real Octavia pool (noop drivers), and a heal swaps the unit's member."""
 
 import datetime
 import time
+import uuid
 
 from django.test.utils import override_settings
 from novaclient import client as nova_client
@@ -264,3 +265,36 @@ def test_neutron_takes_the_port_query_nova_makes_for_many_servers():
                          raise_exc=False)
     assert answer.status_code == 200, answer.status_code
     assert answer.json() == {'ports': []}
+
+
+def test_heat_keeps_the_lookups_that_found_something_for_a_minute():
+    """Heat validates a unit's whole template on every heal (an update of
+    the unit's stack); the local cloud's Heat caches its lookups of the
+    image, flavor and network (~0.9 s of a real heal's update call). Only
+    a lookup that found something is kept: an image unknown to Heat's
+    first look is found once it exists, and one deleted within the minute
+    still passes (the documented price: Nova refuses the boot instead)."""
+    session = layout.session_for(layout.DEMO)
+    image_id = str(uuid.uuid4())
+    template = {'heat_template_version': '2018-08-31', 'parameters': {
+        'image': {'type': 'string',
+                  'constraints': [{'custom_constraint': 'glance.image'}]}}}
+
+    def heat_accepts():
+        return session.post(
+            '/stacks/preview',
+            endpoint_filter={'service_type': 'orchestration'},
+            json={'stack_name': 'cache-probe', 'template': template,
+                  'parameters': {'image': image_id}},
+            raise_exc=False).status_code
+
+    images = {'endpoint_filter': {'service_type': 'image'}}
+    assert heat_accepts() == 400
+    session.post('/v2/images', json={
+        'id': image_id, 'name': 'cache-probe', 'container_format': 'bare',
+        'disk_format': 'raw'}, **images)
+    try:
+        assert heat_accepts() == 200
+    finally:
+        session.delete('/v2/images/' + image_id, **images)
+    assert heat_accepts() == 200
