@@ -13,8 +13,9 @@ costs, measured on the local cloud (python -m devcloud start).
    same run.
 2. Fakes adding 100 ms per call, 200 and 500 units (or BENCH_FAKES): the
    same page.
-3. What Mistral's engine serializes to start each of a heal's tasks (the
-   healing workflow's spec), and how long that takes.
+3. What upstream Mistral's engine serializes to start each of a heal's
+   tasks (the healing workflow's spec; the local cloud's engine does not
+   send it), and how long that takes.
 
 The page is rendered in-process by Horizon with the local cloud's settings
 (a real login); calls are counted at the HTTP layer (real) or at the
@@ -286,10 +287,11 @@ class Cloud:
         return time.monotonic() - began
 
     def workflow_spec_cost(self, cluster_id):
-        """What Mistral's engine serializes to start each task of the
-        cluster's healing workflow: its parsed spec, with the cache of each
-        task's inbound tasks that validation fills (mistral/engine/
-        dispatcher.py sends it with every start_task). (tasks, YAML bytes,
+        """What upstream Mistral's engine serializes to start each task of
+        the cluster's healing workflow (the local cloud's does not send it):
+        its parsed spec, with the cache of each task's inbound tasks that
+        validation fills (mistral/engine/dispatcher.py sends it with every
+        start_task). (tasks, YAML bytes,
         JSON bytes, seconds to serialize, median)."""
         from mistral.lang import parser as spec_parser
         from oslo_serialization import jsonutils
@@ -439,8 +441,9 @@ def main():
             '-' if seconds != seconds else '%.2f s' % seconds
             for seconds in hops)))
 
-    print('\n### Mistral: what the engine serializes to start each task\n')
-    print('| workflow tasks | its YAML | the spec sent (JSON) '
+    print('\n### Mistral: what an unpatched engine serializes to start each '
+          'task\n')
+    print('| workflow tasks | its YAML | the spec it sends (JSON) '
           '| to serialize |')
     print('|---|---|---|---|')
     print('| %d | %.0f KB | %.0f KB | %.0f ms |' % (

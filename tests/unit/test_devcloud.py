@@ -331,3 +331,28 @@ def test_a_schema_is_checked_once_and_every_instance_as_before(monkeypatch):
     assert str(ours.value) == str(theirs.value)
     with pytest.raises(jsonschema.SchemaError):
         schema_checks.validate({}, {'type': 'no such type'})
+
+
+def test_the_engine_starts_a_task_without_sending_the_workflows_spec():
+    import inspect
+    from unittest import mock
+
+    from mistral.engine import engine_server
+    from mistral.rpc import clients
+
+    from devcloud import mistral_engine
+    sent = []
+    engine = clients.EngineClient.__new__(clients.EngineClient)
+    engine._client = mock.Mock(async_call=lambda ctx, method, **kwargs:
+                               sent.append((method, kwargs)))
+    start_task = mistral_engine.start_task_without_spec(
+        clients.EngineClient.start_task)
+    task = dict(task_ex_id='task-1', first_run=True, waiting=False,
+                triggered_by=None, rerun=False, reset=False)
+    # As Mistral's dispatcher calls it.
+    with mock.patch('mistral.context.ctx'):
+        start_task(engine, wf_spec=object(), **task)
+    assert sent == [('start_task', dict(task, params={}))]
+    # All the engine's receiver needs.
+    inspect.signature(engine_server.EngineServer.start_task).bind(
+        None, None, **sent[0][1])
