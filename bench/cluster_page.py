@@ -194,9 +194,14 @@ class Cloud:
             began = time.monotonic()
         while time.monotonic() - began < 1800:
             # A fixed-size cluster's heal updates the unit's stack alone.
-            status = self.heat.stacks.get(unit_stack).stack_status
+            # Two light looks at it: resolving the cluster's outputs (and
+            # walking down to the unit) every half second loaded the Heat
+            # engine during the very heal measured.
+            status = self.heat.stacks.get(
+                unit_stack, resolve_outputs=False).stack_status
             try:
-                replaced = self.server_of(cluster_id, unit) != before
+                shown = self.heat.stacks.output_show(unit_stack, 'server_id')
+                replaced = shown['output']['output_value'] != before
             except exc.HTTPNotFound:
                 replaced = False  # its outputs 404 while it is replaced
             if status == 'UPDATE_COMPLETE' and replaced:
