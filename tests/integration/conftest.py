@@ -143,12 +143,18 @@ def wait_until_replaced(request, cluster_id, unit, old_server, timeout=60):
     def replaced():
         try:
             servers = unit_servers(request, cluster_id)
+            if servers[unit] == old_server:
+                return None
+            status = unit_stack_status(request, cluster_id, unit)
+            # Read again once settled: a read during the update may give a
+            # stand-in's nested stack for its server (its output not yet
+            # resolved), with the update over by the status read.
+            if (not status.endswith('UPDATE_COMPLETE')
+                    or unit_servers(request, cluster_id) != servers):
+                return None
         except heat_exc.HTTPNotFound:
             return None
-        if servers[unit] == old_server:
-            return None
-        status = unit_stack_status(request, cluster_id, unit)
-        return servers if status.endswith('UPDATE_COMPLETE') else None
+        return servers
 
     return wait_for(replaced, timeout,
                     what='unit %s to be replaced' % unit)
