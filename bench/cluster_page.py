@@ -296,8 +296,8 @@ class Cloud:
         the cluster's healing workflow (the local cloud's does not send it):
         its parsed spec, with the cache of each task's inbound tasks that
         validation fills (mistral/engine/dispatcher.py sends it with every
-        start_task). (tasks, YAML bytes,
-        JSON bytes, seconds to serialize, median)."""
+        start_task). (tasks, YAML bytes, JSON bytes, seconds to serialize,
+        median)."""
         from mistral.lang import parser as spec_parser
         from oslo_serialization import jsonutils
 
