@@ -24,7 +24,9 @@ from devcloud import layout
 STRING = 1  # Ceilometer's trait type for strings
 
 EVENTS = {
-    'delete': ('compute.instance.delete.end', 'deleted'),
+    # A delete's first event: Nova sends delete.start while the server is
+    # still active (then delete.end, whose heal yields to this one's).
+    'delete': ('compute.instance.delete.start', 'active'),
     'stopped': ('compute.instance.update', 'stopped'),
     'error': ('compute.instance.update', 'error'),
 }

@@ -239,10 +239,11 @@ def post(user, queue_name, *bodies):
         [{'body': body, 'ttl': 300} for body in bodies])
 
 
-def alarm_message(alarm_id, server_id, alarm_name=None):
+def alarm_message(alarm_id, server_id, alarm_name=None,
+                  event_type='compute.instance.delete.start'):
     """A message of the shape Aodh's Zaqar notifier posts."""
     return {'alarm_id': alarm_id, 'alarm_name': alarm_name,
             'reason': 'an event hit the query',
             'reason_data': {'type': 'event', 'event': {
-                'event_type': 'compute.instance.delete.end',
+                'event_type': event_type,
                 'traits': [['instance_id', 1, server_id]]}}}

@@ -143,12 +143,21 @@ def test_one_deleted_server_is_replaced_once(real_cluster):
         request, cluster.id, second.id).tasks}
     assert 'current_server' in steps
     assert 'take_turn' not in steps
+    # delete.end's heal gave delete.start's 2 s to verify and mark alone:
+    # one of the two waited, whichever won the lease.
+    waited = [any(t.name == 'yield_to_first_heal' for t in
+                  cluster_state.fetch_execution(request, cluster.id,
+                                                e.id).tasks)
+              for e in executions_of(request, cluster.id, unit.stack_id)
+              if e.id not in seen]
+    assert sorted(waited) == [False, True]
 
-    # The alarm's message again, late (a redelivery, a replay): Nova says
+    # delete.end's message again, late (a redelivery, a replay): Nova says
     # the server is gone, but it is no longer the unit's.
     seen = seen_ids(request, cluster.id, unit.stack_id)
     post(layout.DEMO, unit.queue.name, alarm_message(
-        unit.alarms[0].alarm_id, before['0']))
+        unit.alarms[0].alarm_id, before['0'],
+        event_type='compute.instance.delete.end'))
     [late] = new_outcomes(request, cluster.id, unit.stack_id, seen, 1)
     assert late['outcome'] == 'already healed'
     assert unit_servers(request, cluster.id) == after

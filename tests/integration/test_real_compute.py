@@ -47,10 +47,12 @@ def members_by_unit(request, cluster_id):
     return {u.name: u.member for u in state.units}
 
 
-# The words for a failure, by the state its event reports (a delete is
-# seen while Nova is deleting the server or once it is gone).
-CAUSES = {'deleted': ('server being deleted', 'server deleted'),
-          'stopped': ('server stopped',), 'error': ('server in error',)}
+# The words for a failure, by its event and the state it reports (a
+# delete is seen while Nova is deleting the server or once it is gone).
+CAUSES = {('compute.instance.delete.start', 'active'): (
+              'server being deleted', 'server deleted'),
+          ('compute.instance.update', 'stopped'): ('server stopped',),
+          ('compute.instance.update', 'error'): ('server in error',)}
 
 
 def fail_and_heal(real_cluster, unit, fail, event_type, state):
@@ -121,7 +123,7 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
                   if e.output['outcome'] == 'replaced']
     # Its cause in words, from what Nova said when the workflow asked.
     cause = history.cause_words(history.execution_state(replaced))
-    assert str(cause) in CAUSES[state], replaced.output
+    assert str(cause) in CAUSES[event_type, state], replaced.output
     times = replaced.output['times']
     before_seen = (health.parse_time(event['generated'])
                    - health.parse_time(times['failure']))
@@ -201,7 +203,7 @@ def test_the_launch_form_knows_what_fits_from_heat_and_the_quotas(
 def test_a_deleted_server_is_replaced(real_cluster):
     event, before, _after = fail_and_heal(
         real_cluster, '0', nova_as(layout.DEMO).servers.delete,
-        'compute.instance.delete.end', 'deleted')
+        'compute.instance.delete.start', 'active')
     # The failure injection (for clouds without compute) publishes what
     # Ceilometer publishes: the same fields, and the traits the alarms
     # query with the same types.

@@ -246,6 +246,11 @@ def test_an_alarms_unit_is_one_of_the_clusters():
         '<% $.unit_parent %>')
     assert TASKS['unit_by_name']['publish']['unit_parent'] == (
         '<% task().result.parent %>')
+    # delete.end's heal only waits before the same lookups.
+    assert {name for name, _k, _c in entries('unit_by_name')} == {
+        'identify', 'yield_to_first_heal'}
+    assert set(successors(TASKS['yield_to_first_heal'])) == {
+        'unit_by_name', 'find_unit'}
     # Anything else is find_unit's to decide.
     assert set(successors(TASKS['unit_by_name'])) == {'unit_in_cluster',
                                                       'find_unit'}

@@ -114,6 +114,47 @@ def test_an_alarms_name_gives_its_units_stack_and_its_resource():
                         notification=note) is None
 
 
+def routes(data):
+    """The tasks identify goes on to, with its publications `data`."""
+    return {name for route in TASKS['identify']['on_success']
+            for name, condition in route.items() if evaluate(condition, data)}
+
+
+def note_of(event_type):
+    return {'body': {'alarm_id': 'alarm-1', 'reason_data': {
+        'type': 'event', 'event': {'event_type': event_type}}}}
+
+
+def test_delete_ends_heal_yields_to_delete_starts():
+    delete_end = TASKS['identify']['publish']['delete_end']
+    assert evaluate(delete_end, {}, notification=note_of(
+        'compute.instance.delete.end')) is True
+    for note in (note_of('compute.instance.delete.start'),
+                 note_of('compute.instance.update'), {'body': 'text'},
+                 {'body': {'reason_data': 'text'}}, None):
+        assert evaluate(delete_end, {}, notification=note) is False, note
+    # Only an alarm's heal waits (a person's names its unit), and it waits
+    # before anything else.
+    alarm = {'allowed': False, 'force': False, 'server': 'server-1',
+             'stack_id': None, 'unit_name': 'c-units-x7-0-k2j3'}
+    assert routes(dict(alarm, delete_end=True)) == {'yield_to_first_heal'}
+    assert routes(dict(alarm, delete_end=False)) == {'unit_by_name'}
+    assert routes(dict(alarm, delete_end=True, unit_name='')) == {
+        'yield_to_first_heal'}
+    person = dict(alarm, allowed=True, force=True, stack_id='unit-1')
+    assert routes(dict(person, delete_end=True)) == {'read_cluster_state'}
+    # Then it goes the way it would have gone at once.
+    after = {name: condition
+             for route in TASKS['yield_to_first_heal']['on_complete']
+             for name, condition in route.items()}
+    for unit_name, lookup in (('c-units-x7-0-k2j3', 'unit_by_name'),
+                              ('', 'find_unit')):
+        assert {name for name, condition in after.items() if evaluate(
+            condition, dict(alarm, unit_name=unit_name))} == {lookup}
+        assert routes(dict(alarm, delete_end=False,
+                           unit_name=unit_name)) == {lookup}
+
+
 def read_alarm(resource, server='server-1', alarm_id='alarm-1'):
     data = {'server': server, 'alarm_id': alarm_id,
             'alarm_resource': 'alarm_deleted'}
