@@ -6,12 +6,18 @@ import datetime
 import html.parser
 import re
 import threading
+from unittest import mock
 
 from django.core.cache import cache
 from django.test.utils import override_settings
 from django.urls import reverse
+from django.utils import functional
+from django.utils import html as dj_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from heatclient import exc as heat_exc
 from horizon import tables
+from horizon.utils import escape as horizon_escape
 from keystoneauth1 import exceptions as ks_exc
 from mistralclient.api import base as mistral_base
 from openstack_dashboard.test import helpers
@@ -19,6 +25,7 @@ from zaqarclient.transport import errors as zaqar_errors
 
 from heal_dashboard import api
 from heal_dashboard import records
+from heal_dashboard.content.clusters import fast_rows
 from heal_dashboard.content.clusters import tables as cluster_tables
 from tests import helpers as heal_helpers
 from tests import test_data
@@ -865,3 +872,35 @@ class FastRowsTests(heal_helpers.TestCase):
         for word in ('heal-queued', 'heal-grace', 'not in the pool',
                      '&lt;i&gt;409&lt;/i&gt;', 'server is gone'):
             self.assertIn(word, ''.join(rows))
+
+
+class FastEscapeTests(heal_helpers.TestCase):
+    """fast_rows' escapes, which every cell of the units table goes
+    through, make what Django's would, with Horizon's escape installed
+    (as on every Horizon) and without it."""
+
+    VALUES = ['unit-0', '<b>"&\'', '{$ 1 + 1 $}', '{{$x$}}', 7, None,
+              mark_safe('<i>{$x$}</i>'), gettext_lazy('Unit'),
+              functional.lazy(lambda: mark_safe('<i>lazy</i>'), str)()]
+
+    def assert_as_djangos(self):
+        for value in self.VALUES:
+            for fast, django in (
+                    (fast_rows.escape(value),
+                     dj_html.conditional_escape(value)),
+                    (fast_rows.escape_text(value), dj_html.escape(value)),
+                    (fast_rows.format_html('<a title="{}">{}</a>', value, 1),
+                     dj_html.format_html('<a title="{}">{}</a>', value, 1))):
+                self.assertEqual(django, fast)
+                self.assertIs(type(django), type(fast))
+
+    def test_with_horizons_escape(self):
+        self.assertIs(horizon_escape.escape, dj_html.escape)
+        self.assertIn('{%', fast_rows.escape('{$x$}'))
+        self.assert_as_djangos()
+
+    def test_with_djangos_own(self):
+        djangos = horizon_escape.escape.__defaults__[0]
+        with mock.patch.object(dj_html, 'escape', djangos):
+            self.assertIn('{$', fast_rows.escape('{$x$}'))
+            self.assert_as_djangos()

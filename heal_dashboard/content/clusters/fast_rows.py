@@ -14,17 +14,20 @@ that changes its markup fails a test, not a page.
 
 Horizon internals relied on: `_data_cache` (Horizon's cell cache, kept
 filled as its cells do), `_filter_action` and `base_actions` (the allowed
-row actions), the themable checkbox's markup and `Column.link_attrs`.
+row actions), the themable checkbox's markup, `Column.link_attrs` and
+the `existing` argument of Horizon's escape (FastEscapeTests compares the
+escapes here with Django's).
 """
 
 import dataclasses
+import html as stdlib_html
 from urllib import parse
 
+from django.utils import functional
 from django.utils import html
-from django.utils.html import conditional_escape
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from horizon import tables
+from horizon.utils import escape as horizon_escape
 
 # Stands for a datum's id in the markup made once for all rows.
 ROW_ID_TOKEN = 'heal-row-id-4f0c2b'
@@ -32,6 +35,36 @@ ROW_ID_TOKEN = 'heal-row-id-4f0c2b'
 # What Django's reverse() leaves unquoted in a path (RFC 3986's
 # sub-delimiters and "/~:@").
 URL_SAFE = "!$&'()*+,;=/~:@"
+
+
+def _django_escape(text):
+    # Django's escape less its wrapper's look for lazy arguments.
+    return stdlib_html.escape(str(text))
+
+
+def escape_text(text):
+    """Django's escape as installed: Horizon replaces it with one that
+    also defuses AngularJS's markup, on top of Django's (looked up at each
+    call, as Horizon installs it when its settings load). Both are wrapped
+    to look for lazy arguments at every call; unwrapped here, the rows of
+    a 500-unit table (~20 escapes a row) take a quarter less CPU."""
+    if html.escape is horizon_escape.escape:
+        return horizon_escape.escape(text, existing=_django_escape)
+    return html.escape(text)
+
+
+def escape(value):
+    """Django's conditional_escape: markup as it is, text escaped."""
+    if isinstance(value, functional.Promise):
+        value = str(value)
+    if hasattr(value, '__html__'):
+        return value.__html__()
+    return escape_text(value)
+
+
+def format_html(format_string, *args):
+    """Django's format_html (positional arguments), escaping as escape."""
+    return mark_safe(format_string.format(*map(escape, args)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,10 +119,10 @@ class FastRowsMixin:
                  ('id', '%s__row__%s' % (self.name, object_id))]
         display_name = self.get_object_display(datum)
         if display_name:
-            attrs += [('data-display', html.escape(display_name)),
-                      ('data-display-key', html.escape(
+            attrs += [('data-display', escape_text(display_name)),
+                      ('data-display-key', escape_text(
                           self.get_object_display_key(datum)))]
-        return ''.join(' %s="%s"' % (name, conditional_escape(value))
+        return ''.join(' %s="%s"' % (name, escape(value))
                        for name, value in sorted(attrs))
 
     def row_markup(self, datum):
@@ -97,7 +130,7 @@ class FastRowsMixin:
         object_id = self.get_object_id(datum)
         return mark_safe('<tr%s>%s</tr>' % (
             self._row_attrs(object_id, datum, row_class), ''.join(
-                '<td%s>%s</td>' % (attrs, conditional_escape(
+                '<td%s>%s</td>' % (attrs, escape(
                     self._cell_value(datum, object_id, column,
                                      template_row, links)))
                 for column, attrs in cells)))
@@ -147,20 +180,18 @@ class FastRowsMixin:
         url = self._link(datum, object_id, column, links)
         if url:
             data = mark_safe('<a href="%s" %s>%s</a>' % (
-                # Looked up on the module: Horizon patches it (angular
-                # markup) after this module may have been imported.
-                html.escape(url), ' '.join(
+                escape_text(url), ' '.join(
                     '%s="%s"' % item for item in column.link_attrs.items()),
-                html.escape(data)))
+                escape_text(data)))
         if column.wrap_list:
-            data = mark_safe('<ul>%s</ul>' % conditional_escape(data))
+            data = mark_safe('<ul>%s</ul>' % escape(data))
         return data
 
     def render_row_actions(self, datum, row=False):
         """The row's action buttons: rendered once per set of allowed
         actions for a stand-in, then given the datum's id. The actions'
         markup depends on the row only through its id, which the templates
-        escape as conditional_escape does."""
+        escape as escape does."""
         allowed = tuple(
             action.name for action in self._meta.row_actions
             if self._filter_action(self.base_actions[action.name],
@@ -170,4 +201,4 @@ class FastRowsMixin:
             rendered[allowed, row] = tables.DataTable.render_row_actions(
                 self, self.stand_in(datum), row)
         return mark_safe(rendered[allowed, row].replace(
-            ROW_ID_TOKEN, conditional_escape(self.get_object_id(datum))))
+            ROW_ID_TOKEN, escape(self.get_object_id(datum))))

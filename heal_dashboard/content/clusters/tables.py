@@ -1,7 +1,6 @@
 
 from django.template import defaultfilters as filters
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +20,7 @@ from heal_dashboard import healing
 from heal_dashboard import health
 from heal_dashboard import words
 from heal_dashboard.content.clusters import fast_rows
+from heal_dashboard.content.clusters.fast_rows import format_html
 
 # Heat's stack states: the table polls a row while its state is undecided.
 STACK_STATUS_CHOICES = tuple(
