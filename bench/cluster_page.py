@@ -19,7 +19,10 @@ costs, measured on the local cloud (python -m devcloud start).
 
 The page is rendered in-process by Horizon with the local cloud's settings
 (a real login); calls are counted at the HTTP layer (real) or at the
-plugin's api functions (fakes). Medians of a few runs.
+plugin's api functions (fakes). Medians of a few runs. Beside each cluster
+size and fake page, and for the whole run: the machine's CPU busy and
+stolen by the hypervisor meanwhile (a VM's neighbours can take a fifth of
+it, and double a heal's time).
 """
 
 import collections
