@@ -308,8 +308,9 @@ class Cloud:
         """When Nova finished building the server (naive UTC), to the
         microsecond: its create action's build event, which ends just
         after Nova set it ACTIVE (and sent create.end). Not its
-        launched_at, which Nova keeps to the second (a figure up to 1 s
-        early, 0.5 s on average)."""
+        launched_at, which Nova keeps to the second: a figure up to 1 s
+        early (7 servers: 0.11-1.01 s before the build event's end, median
+        0.31 s)."""
         from heal_dashboard import health
         create = [action for action in self.nova.instance_action.list(server)
                   if action.action == 'create'][0]
