@@ -64,6 +64,14 @@ def median_time(function, repeat=REPEAT):
     return statistics.median(times)
 
 
+def seconds_after(began, time_said):
+    """Seconds from began to a time as a service said it; NaN for none."""
+    from heal_dashboard import health
+    if not time_said:
+        return float('nan')
+    return (health.parse_time(time_said) - began).total_seconds()
+
+
 def cpu_jiffies():
     """The machine's CPU time since boot, all cores (/proc/stat): (busy,
     stolen by the hypervisor, total)."""
@@ -286,21 +294,23 @@ class Cloud:
             times = self.heal_times(cluster_id, server)
             fired = self.alarm_fired(server)
             took.append(seconds)
-            steps = [s for _step, s in health.heal_steps(times)]
-            # The first hop, failure to heal started, split where Aodh
-            # fired; the issue's measure: failure to new server complete
-            # (in Heat), and for a real server, to ACTIVE in Nova (before
-            # Heat's poll sees it).
             failed = health.parse_time(times['failure'])
-            active = float('nan')
             if real:
-                active = (self.built_at(self.server_of(cluster_id, unit))
-                          - failed).total_seconds()
+                # Nova's ACTIVE, a step of the breakdown as the Executions
+                # details show it (before Heat's poll sees the server).
+                times = dict(times, active=self.built_at(self.server_of(
+                    cluster_id, unit)).isoformat())
+            # The first hop, failure to heal started, split where Aodh
+            # fired; the issue's measures: failure to new server ACTIVE in
+            # Nova (a real server), to new server complete (in Heat).
             hops.append([
                 (fired - failed).total_seconds(),
                 (health.parse_time(times['started']) - fired).total_seconds()]
-                + steps[1:] + [active, sum(steps[:4]),
-                               health.heal_took(times)])
+                + [float('nan') if hop is None else hop
+                   for hop in health.heal_hops(times)[1:]]
+                + [seconds_after(failed, times.get('active')),
+                   seconds_after(failed, times.get('replaced')),
+                   health.heal_took(times)])
         return (statistics.median(took),
                 [statistics.median(hop) for hop in zip(*hops, strict=True)])
 

@@ -243,12 +243,16 @@ class ExecutionDetails:
     tasks: list        # oldest first
     input: dict
     output: dict
+    problems: dict     # service type: what went wrong
 
 
 def fetch_execution(request, cluster_id, execution_id):
     """One run of the cluster's healing workflow with its tasks, input and
     output: four calls at once (the cluster and its resources name the
-    unit). None if it is no run of this cluster's workflow."""
+    unit), then, for a heal that replaced a server on a cloud with Nova,
+    when Nova built the new one (two calls more). None if it is no run of
+    this cluster's workflow."""
+    problems = {}
     with _executor(4) as pool:
         cluster = pool.submit(api.heat.cluster_get, request, cluster_id)
         execution = pool.submit(api.mistral.execution_get, request,
@@ -261,12 +265,19 @@ def fetch_execution(request, cluster_id, execution_id):
         if execution.workflow_name != template_bundle.workflow_name(
                 cluster.id):
             return None
+        new_server = (execution.output or {}).get('new_server')
+        active_at = None
+        # A cloud without Nova heals stand-ins: nothing to ask, no problem.
+        if new_server and base.is_service_enabled(request, 'compute'):
+            active_at = _attempter(request, problems)(
+                'compute', api.nova.server_built_at, new_server)
         return ExecutionDetails(
             cluster=cluster,
             row=health.execution_row(
-                execution, health.unit_names_by_stack(resources.result())),
+                execution, health.unit_names_by_stack(resources.result()),
+                active_at=active_at),
             tasks=tasks.result(), input=execution.input,
-            output=execution.output)
+            output=execution.output, problems=problems)
 
 
 @dataclasses.dataclass

@@ -49,6 +49,7 @@ from heal_dashboard.health.history import STALLED_AFTER
 from heal_dashboard.health.history import UNFINISHED
 from heal_dashboard.health.history import execution_history
 from heal_dashboard.health.history import execution_row
+from heal_dashboard.health.history import heal_hops
 from heal_dashboard.health.history import heal_steps
 from heal_dashboard.health.history import heal_took
 from heal_dashboard.health.history import stalled
@@ -98,6 +99,7 @@ __all__ = [
     'UNFINISHED',
     'execution_history',
     'execution_row',
+    'heal_hops',
     'heal_steps',
     'heal_took',
     'stalled',

@@ -135,10 +135,13 @@ def cause_words(state):
     return Said(N_('alarm fired'))
 
 
-def execution_row(execution, unit_names):
+def execution_row(execution, unit_names, active_at=None):
+    """active_at: when Nova set the new server ACTIVE (api.nova's
+    server_built_at), if known: a step of its own in the breakdown."""
     state = execution_state(execution)
     params = execution.input or {}
     finished = state.state in FINISHED
+    times = dict(state.times or {}, active=active_at)
     return {
         'id': state.id, 'state': state.state, 'created': state.created,
         'duration': _duration(state.created, state.updated)
@@ -152,17 +155,20 @@ def execution_row(execution, unit_names):
         'cause': cause_words(state),
         'detail': state.cause or state.error or params.get('reason') or '',
         'took': _took_words(heal_took(state.times)),
-        'steps': heal_steps(state.times),
+        'steps': heal_steps(times),
     }
 
 
 # A heal's steps in order, each named by what ends it, from the workflow's
 # output `times` (the engine's clock, to the microsecond). The grace
 # period and a wait in the heal queue fall in "verified and marked".
+# "active" is Nova's (a real server's build event), not the workflow's:
+# Heat sees it at its next poll of the server, "new server complete".
 HEAL_STEPS = (
     ('started', Said(N_('failure reported, heal started'))),
     ('marked', Said(N_('verified and marked'))),
     ('updating', Said(N_('update asked of Heat'))),
+    ('active', Said(N_('new server ACTIVE (Nova)'))),
     ('replaced', Said(N_('new server complete'))),
     ('settled', Said(N_('unit settled'))),
 )
@@ -184,21 +190,35 @@ def _instants(times):
     return instants
 
 
-def heal_steps(times):
-    """[(step, seconds since the one before)] of the steps a heal reached;
-    the first from the failure (an alarm's heal; a person's starts at the
-    heal's start)."""
+def _reached(times):
+    """[(step, its words, seconds since the one before)] of the steps a
+    heal reached; the first from the failure (an alarm's heal; a person's
+    starts at the heal's start)."""
     instants = _instants(times)
-    steps = []
+    reached = []
     previous = instants.get('failure')
     for step, words in HEAL_STEPS:
         at = instants.get(step)
         if at is None:
             continue
         if previous is not None:
-            steps.append((words, round((at - previous).total_seconds(), 1)))
+            reached.append(
+                (step, words, round((at - previous).total_seconds(), 1)))
         previous = at
-    return steps
+    return reached
+
+
+def heal_steps(times):
+    """[(step's words, seconds since the one before)] of the steps a heal
+    reached."""
+    return [(words, seconds) for _step, words, seconds in _reached(times)]
+
+
+def heal_hops(times):
+    """Seconds since the step before for every step of HEAL_STEPS, None
+    for a step not reached: heal_steps in columns."""
+    seconds = {step: seconds for step, _words, seconds in _reached(times)}
+    return [seconds.get(step) for step, _words in HEAL_STEPS]
 
 
 def heal_took(times):

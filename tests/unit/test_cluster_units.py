@@ -640,7 +640,8 @@ class ExecutionsTabTests(heal_helpers.TestCase):
 
 
 EXECUTION_MOCKS = {api.heat: ['cluster_get', 'resources_list'],
-                   api.mistral: ['execution_get', 'execution_tasks']}
+                   api.mistral: ['execution_get', 'execution_tasks'],
+                   api.nova: ['server_built_at']}
 
 
 def execution_url(execution_id, cluster_id='c1'):
@@ -661,8 +662,11 @@ class ExecutionDetailsTests(heal_helpers.TestCase):
             'requested_by': 'alarm', 'new_server': '<i>s2</i>',
             'times': {'failure': '2026-12-02T10:00:00',
                       'started': '2026-12-02 10:00:01.5',
+                      'updating': '2026-12-02 10:00:03',
+                      'replaced': '2026-12-02 10:00:06',
                       'settled': '2026-12-02 10:00:09'}})
         self.mock_execution_get.return_value = execution
+        self.mock_server_built_at.return_value = '2026-12-02T10:00:05.250000'
         self.mock_execution_tasks.return_value = [
             records.Task(id='t1', name='check_server', state='SUCCESS',
                          created_at='2026-12-02 10:00:00',
@@ -691,10 +695,41 @@ class ExecutionDetailsTests(heal_helpers.TestCase):
                             html=True)
         self.assertContains(res, '<dt>failure reported, heal started</dt>'
                                  '<dd>1.5 s</dd>', html=True)
-        self.assertContains(res, '<dt>unit settled</dt><dd>7.5 s</dd>',
+        # Nova's ACTIVE between the update asked and Heat's complete.
+        self.assertContains(res, '<dt>new server ACTIVE (Nova)</dt>'
+                                 '<dd>2.2 s</dd>', html=True)
+        self.assertContains(res, '<dt>new server complete</dt>'
+                                 '<dd>0.8 s</dd>', html=True)
+        self.assertContains(res, '<dt>unit settled</dt><dd>3.0 s</dd>',
                             html=True)
         self.mock_execution_tasks.assert_called_once_with(
             helpers.IsHttpRequest(), 'ex-0-SUCCESS')
+        self.mock_server_built_at.assert_called_once_with(
+            helpers.IsHttpRequest(), '<i>s2</i>')
+
+    @helpers.create_mocks(EXECUTION_MOCKS)
+    def test_nova_not_answering_leaves_its_step_out_and_says_so(self):
+        self.mock_execution()
+        self.mock_server_built_at.side_effect = ks_exc.ConnectTimeout('slow')
+
+        res = self.client.get(execution_url('ex-0-SUCCESS'))
+
+        self.assertContains(res, 'Compute (Nova) is unavailable')
+        self.assertNotContains(res, 'new server ACTIVE')
+        self.assertContains(res, '<dt>new server complete</dt>'
+                                 '<dd>3.0 s</dd>', html=True)
+
+    @helpers.create_mocks(EXECUTION_MOCKS)
+    def test_a_heal_that_replaced_nothing_asks_nova_nothing(self):
+        self.mock_execution()
+        refused = self.mock_execution_get.return_value
+        self.mock_execution_get.return_value = refused._replace(output=dict(
+            refused.output, outcome='refused', new_server=None))
+
+        res = self.client.get(execution_url('ex-0-SUCCESS'))
+
+        self.assertContains(res, 'refused')
+        self.mock_server_built_at.assert_not_called()
 
     @helpers.create_mocks(EXECUTION_MOCKS)
     def test_another_clusters_execution_is_not_found(self):

@@ -454,6 +454,25 @@ def test_a_heal_took_from_the_failure_to_the_unit_settled():
         ('new server complete', 3.5), ('unit settled', 1.8)]
 
 
+def test_novas_active_is_a_step_of_its_own_when_known():
+    replaced = execution(0, 'SUCCESS')._replace(
+        output={'outcome': 'replaced', 'times': HEAL_TIMES})
+    active_at = '2026-12-02T10:00:04.250000'
+
+    row = health.execution_row(replaced, {}, active_at=active_at)
+
+    assert [(str(step), seconds) for step, seconds in row['steps']] == [
+        ('failure reported, heal started', 0.8),
+        ('verified and marked', 0.8), ('update asked of Heat', 0.2),
+        ('new server ACTIVE (Nova)', 2.2), ('new server complete', 1.2),
+        ('unit settled', 1.8)]
+    # In columns, as make bench prints them: a stand-in's heal has no
+    # ACTIVE, and its complete counts from the update.
+    assert health.heal_hops(HEAL_TIMES) == [0.8, 0.8, 0.2, None, 3.5, 1.8]
+    assert health.heal_hops(dict(HEAL_TIMES, active=active_at)) == [
+        0.8, 0.8, 0.2, 2.2, 1.2, 1.8]
+
+
 def test_a_persons_heal_counts_from_its_start_and_a_refusal_took_nothing():
     by_hand = dict(HEAL_TIMES, failure=None)
     assert health.heal_took(by_hand) == 6.2

@@ -329,6 +329,8 @@ class ExecutionView(ClusterItemView):
             cause=words.translated(details.row['cause']),
             steps=[(words.translated(step), seconds)
                    for step, seconds in details.row['steps']],
+            problems=[(cluster_state.SERVICE_NAMES.get(s, s), p)
+                      for s, p in sorted(details.problems.items())],
             input=json.dumps(details.input, indent=2, sort_keys=True),
             output=json.dumps(details.output, indent=2, sort_keys=True))
         return context
