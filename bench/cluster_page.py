@@ -167,7 +167,8 @@ class Cloud:
         from mistralclient.api import client as mistral_client
         from novaclient import client as nova_client
         self.heat, session = inject.heat_for(layout.DEMO)
-        # 2.51: an instance action's events shown to its project (built_at).
+        # 2.51: an instance action's events shown to its project
+        # (api.nova.built_at).
         self.nova = nova_client.Client('2.51', session=session)
         self.project_id = session.get_project_id()
         self.aodh = aodh_client.Client('2', session=session)
@@ -288,6 +289,7 @@ class Cloud:
         unit: the circuit breaker counts a unit's heals): the median heal
         and the median of each hop."""
         from heal_dashboard import health
+        from heal_dashboard.api import nova
         took, hops = [], []
         for unit in range(min(HEALS, units)):
             seconds, server = self.heal(cluster_id, unit, real)
@@ -298,8 +300,8 @@ class Cloud:
             if real:
                 # Nova's ACTIVE, a step of the breakdown as the Executions
                 # details show it (before Heat's poll sees the server).
-                times = dict(times, active=self.built_at(self.server_of(
-                    cluster_id, unit)).isoformat())
+                times = dict(times, active=nova.built_at(
+                    self.nova, self.server_of(cluster_id, unit)))
             # The first hop, failure to heal started, split where Aodh
             # fired; the issue's measures: failure to new server ACTIVE in
             # Nova (a real server), to new server complete (in Heat).
@@ -313,22 +315,6 @@ class Cloud:
                    health.heal_took(times)])
         return (statistics.median(took),
                 [statistics.median(hop) for hop in zip(*hops, strict=True)])
-
-    def built_at(self, server):
-        """When Nova finished building the server (naive UTC), to the
-        microsecond: its create action's build event, which ends just
-        after Nova set it ACTIVE (and sent create.end). Not its
-        launched_at, which Nova keeps to the second: a figure up to 1 s
-        early (7 servers: 0.11-1.01 s before the build event's end, median
-        0.31 s)."""
-        from heal_dashboard import health
-        create = [action for action in self.nova.instance_action.list(server)
-                  if action.action == 'create'][0]
-        events = self.nova.instance_action.get(
-            server, create.request_id).events
-        return max(health.parse_time(event['finish_time'])
-                   for event in events
-                   if event['event'] == 'compute__do_build_and_run_instance')
 
     def delete(self, cluster_id):
         began = time.monotonic()

@@ -35,11 +35,16 @@ def actions_client(request):
 
 
 def server_built_at(request, server_id):
+    """When Nova finished building the server (see built_at)."""
+    return built_at(actions_client(request), server_id)
+
+
+def built_at(client, server_id):
     """When Nova finished building the server (its create action's build
     event: it ends just after Nova set the server ACTIVE), as Nova wrote
     it, to the microsecond (a server's launched_at is to the second). None
-    for a server Nova does not know (a stand-in's) or not built."""
-    client = actions_client(request)
+    for a server Nova does not know (a stand-in's) or not built. client:
+    a Nova client at microversion 2.51 or later."""
     try:
         creates = [action for action in client.instance_action.list(server_id)
                    if action.action == 'create']
