@@ -102,7 +102,13 @@ def test_heal_replaces_the_unit_and_a_second_click_starts_nothing(
             ('wait_replaced', 'SUCCESS'), ('release', 'SUCCESS')} <= steps
     assert 'check_server' not in {name for name, _state in steps}
     assert details.output['outcome'] == 'replaced'
-    assert details.row == {k: v for k, v in row.items() if k != 'cluster_id'}
+    # The details are the tab's row, with Nova's ACTIVE among the steps.
+    tab_row = {k: v for k, v in row.items() if k != 'cluster_id'}
+    assert {k: v for k, v in details.row.items() if k != 'steps'} == {
+        k: v for k, v in tab_row.items() if k != 'steps'}
+    assert [str(step) for step, _seconds in details.row['steps']] == [
+        str(words) for _step, words in health.HEAL_STEPS
+        if _step in ('marked', 'updating', 'active', 'replaced', 'settled')]
     assert healed.health == health.HEALTHY
     assert unit_servers(request, cluster.id)['1'] == before['1']
 
