@@ -6,6 +6,7 @@ all read the templates through here.
 
 import dataclasses
 import functools
+import json
 import os
 
 import yaml
@@ -154,15 +155,32 @@ def read_yaml(name):
     return yaml.safe_load(read_text(name))
 
 
+class _HeatYamlLoader(yaml.SafeLoader):
+    """YAML read as Heat reads it: a date (heat_template_version) stays
+    the string it was written as."""
+
+
+_HeatYamlLoader.add_constructor(
+    'tag:yaml.org,2002:timestamp', _HeatYamlLoader.construct_scalar)
+
+
 def template_files():
     """Every template file, keyed by its path below the templates folder,
-    which is how the environments' resource_registry names them."""
+    which is how the environments' resource_registry names them; in JSON.
+
+    Heat keeps a stack's files as sent and parses a nested template's file
+    again each time it loads one of its resources: for every unit, at every
+    list of the cluster's resources (the Units tab's one call), update and
+    heal. It tries JSON first, which its parser reads ~40 times faster than
+    YAML (1.5 ms for unit.yaml); the data are the same.
+    """
     files = {}
     for folder, _dirs, names in os.walk(TEMPLATES_DIR):
         for name in names:
             path = os.path.relpath(os.path.join(folder, name), TEMPLATES_DIR)
             if name.endswith('.yaml') and path != MANIFEST:
-                files[path] = read_text(path)
+                files[path] = json.dumps(yaml.load(
+                    read_text(path), Loader=_HeatYamlLoader))
     return files
 
 
