@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.cache import cache
 from heatclient import client as heat_client
 from heatclient import exc as heat_exc
 from horizon import exceptions as horizon_exceptions
@@ -30,6 +31,40 @@ def heatclient(request):
         service_type=SERVICE_TYPE)
 
 
+# Heat answers a stack named by its id alone with a redirect to
+# <name>/<id> (a lookup in its database, then a second round trip), and
+# heatclient asks for that redirect first before a resource's show, mark or
+# signal: a call more before each of them, at every tick of the Units tab.
+# A stack's name never changes, so each worker keeps it once it has seen it.
+STACK_NAME_SECONDS = 24 * 3600
+
+
+def _name_key(stack_id):
+    return 'heal-dashboard-stack-name-%s' % stack_id
+
+
+def stack_path(stack_id):
+    """Heat's own path of the stack, <name>/<id>, once its name is known;
+    the id alone before."""
+    if '/' in stack_id:
+        return stack_id
+    try:
+        name = cache.get(_name_key(stack_id))
+    except Exception:  # a cache that fails (memcached down) is a miss
+        name = None
+    return '%s/%s' % (name, stack_id) if name else stack_id
+
+
+def _remember_names(stacks):
+    try:
+        cache.set_many({_name_key(stack.id): stack.stack_name
+                        for stack in stacks if stack.stack_name},
+                       STACK_NAME_SECONDS)
+    except Exception:  # a cache that fails is no reason to fail the page
+        LOG.warning('heal-dashboard: the cache did not keep stack names')
+    return stacks
+
+
 def _stacks(stacks):
     return [records.Stack.of(stack.to_dict()) for stack in stacks]
 
@@ -48,8 +83,8 @@ def template_id_of(stack):
 
 def clusters_list(request):
     """The project's clusters, newest first."""
-    return _stacks(heatclient(request).stacks.list(
-        tags=CLUSTER_TAG, sort_keys='created_at', sort_dir='desc'))
+    return _remember_names(_stacks(heatclient(request).stacks.list(
+        tags=CLUSTER_TAG, sort_keys='created_at', sort_dir='desc')))
 
 
 def nested_stacks_list(request):
@@ -62,7 +97,10 @@ def nested_stacks_list(request):
 
 
 def stack_get(request, stack_id):
-    return records.Stack.of(heatclient(request).stacks.get(stack_id).to_dict())
+    stack = records.Stack.of(heatclient(request).stacks.get(
+        stack_path(stack_id)).to_dict())
+    _remember_names([stack])
+    return stack
 
 
 def cluster_get(request, cluster_id):
@@ -83,15 +121,16 @@ def resources_list(request, stack_id, nested_depth=2):
     """Every resource of a cluster down to its units' parts, in one
     call."""
     return [records.Resource.of(resource.to_dict()) for resource in heatclient(
-        request).resources.list(stack_id, nested_depth=nested_depth)]
+        request).resources.list(stack_path(stack_id),
+                             nested_depth=nested_depth)]
 
 
 def events_list(request, stack_id, limit, marker=None, nested_depth=2):
     """A page of a stack's events, its nested stacks' included (a
     cluster's: its units'), newest first."""
     return _events(heatclient(request).events.list(
-        stack_id, nested_depth=nested_depth, sort_dir='desc', limit=limit,
-        marker=marker))
+        stack_path(stack_id), nested_depth=nested_depth, sort_dir='desc',
+        limit=limit, marker=marker))
 
 
 def first_failure(request, stack_id):
@@ -100,7 +139,7 @@ def first_failure(request, stack_id):
     nested resource's reason up to its top-level resource (and filters
     nothing with nested_depth)."""
     failures = heatclient(request).events.list(
-        stack_id, sort_dir='asc', limit=1,
+        stack_path(stack_id), sort_dir='asc', limit=1,
         filters={'resource_status': 'FAILED'})
     return next(iter(_events(failures)), None)
 
@@ -149,14 +188,14 @@ def delete_orphan(request, launch_id):
 def stack_update_existing(request, stack_id, parameters=None):
     """Update the cluster with its own template and parameters (and these,
     changed): Heat replaces every resource marked unhealthy."""
-    heatclient(request).stacks.update(stack_id, existing=True,
+    heatclient(request).stacks.update(stack_path(stack_id), existing=True,
                                       parameters=parameters or {})
 
 
 def resource_mark_unhealthy(request, stack_id, resource_name, reason):
     """Mark a resource unhealthy: the stack's next update replaces it."""
     heatclient(request).resources.mark_unhealthy(
-        stack_id, resource_name, True, reason)
+        stack_path(stack_id), resource_name, True, reason)
 
 
 def resource_signal(request, stack_id, resource_name, reason):
@@ -165,7 +204,8 @@ def resource_signal(request, stack_id, resource_name, reason):
     only in an alarm's shape (any other body reads "Unknown"): "alarm
     state changed from person to alarm (<reason>)", a state no alarm
     has."""
-    heatclient(request).resources.signal(stack_id, resource_name, data={
+    heatclient(request).resources.signal(
+        stack_path(stack_id), resource_name, data={
         'previous': health.SIGNAL_BY_PERSON, 'current': 'alarm',
         'reason': reason})
 
@@ -173,18 +213,19 @@ def resource_signal(request, stack_id, resource_name, reason):
 def resource_metadata(request, stack_id, resource_name):
     """A resource's metadata: a scaling group's holds Heat's cooldown
     record."""
-    return heatclient(request).resources.metadata(stack_id, resource_name)
+    return heatclient(request).resources.metadata(stack_path(stack_id),
+                                                  resource_name)
 
 
 def stack_template(request, stack_id):
     """The template a stack runs, as Heat holds it."""
-    return heatclient(request).stacks.template(stack_id)
+    return heatclient(request).stacks.template(stack_path(stack_id))
 
 
 def scaling_signals(request, stack_id, limit=20):
     """The stack's own scaling policies' signal events (those Heat acted
     on: it records none for a signal it ignores), newest first."""
     return _events(heatclient(request).events.list(
-        stack_id, sort_dir='desc', limit=limit, filters={
+        stack_path(stack_id), sort_dir='desc', limit=limit, filters={
             'resource_type': 'OS::Heat::ScalingPolicy',
             'resource_action': 'SIGNAL'}))

@@ -8,6 +8,7 @@ from unittest import mock
 
 import requests
 
+from django.core.cache import cache
 from django.test.utils import override_settings
 from heatclient import exc as heat_exc
 from heatclient.v1 import events as heat_events
@@ -124,6 +125,8 @@ class HeatCallTests(heal_helpers.APITestCase):
         patcher = mock.patch.object(api.heat, 'heatclient')
         self.client = patcher.start().return_value
         self.addCleanup(patcher.stop)
+        cache.clear()  # the stack names a worker has seen
+        self.addCleanup(cache.clear)
 
     def heat_stacks(self, stacks):
         """heatclient's objects of these stacks, as it answers."""
@@ -156,6 +159,43 @@ class HeatCallTests(heal_helpers.APITestCase):
         self.assertIsInstance(resources[0], records.Resource)
         self.client.resources.list.assert_called_once_with(
             'c1', nested_depth=2)
+
+    def test_a_stack_seen_once_is_asked_by_its_path(self):
+        # Asked by id alone, Heat redirects to <name>/<id>: a lookup and a
+        # round trip more, at every tick of the Units tab.
+        cluster = self.heal_clusters.first()
+        self.client.stacks.get.return_value = heat_stacks.Stack(
+            None, cluster._asdict())
+        self.client.resources.list.return_value = iter([])
+        path = '%s/%s' % (cluster.stack_name, cluster.id)
+
+        api.heat.stack_get(self.request, cluster.id)
+        api.heat.resources_list(self.request, cluster.id)
+        api.heat.stack_get(self.request, cluster.id)
+
+        self.assertEqual([mock.call(cluster.id), mock.call(path)],
+                         self.client.stacks.get.call_args_list)
+        self.client.resources.list.assert_called_once_with(
+            path, nested_depth=2)
+
+    def test_the_cluster_list_names_its_stacks_paths(self):
+        self.client.stacks.list.return_value = self.heat_stacks(
+            self.heal_clusters.list())
+        api.heat.clusters_list(self.request)
+        for cluster in self.heal_clusters.list():
+            self.assertEqual('%s/%s' % (cluster.stack_name, cluster.id),
+                             api.heat.stack_path(cluster.id))
+
+    def test_a_failing_cache_asks_by_id(self):
+        with mock.patch.object(api.heat.cache, 'get',
+                               side_effect=ConnectionError):
+            self.assertEqual('c1', api.heat.stack_path('c1'))
+        with mock.patch.object(api.heat.cache, 'set_many',
+                               side_effect=ConnectionError):
+            self.client.stacks.list.return_value = self.heat_stacks(
+                self.heal_clusters.list())
+            self.assertEqual(self.heal_clusters.list(),
+                             api.heat.clusters_list(self.request))
 
     def test_events_are_paged_newest_first(self):
         self.client.events.list.return_value = iter([])
