@@ -206,8 +206,8 @@ def resource_signal(request, stack_id, resource_name, reason):
     has."""
     heatclient(request).resources.signal(
         stack_path(stack_id), resource_name, data={
-        'previous': health.SIGNAL_BY_PERSON, 'current': 'alarm',
-        'reason': reason})
+            'previous': health.SIGNAL_BY_PERSON, 'current': 'alarm',
+            'reason': reason})
 
 
 def resource_metadata(request, stack_id, resource_name):
