@@ -356,3 +356,53 @@ def test_the_engine_starts_a_task_without_sending_the_workflows_spec():
     # All the engine's receiver needs.
     inspect.signature(engine_server.EngineServer.start_task).bind(
         None, None, **sent[0][1])
+
+
+def test_heats_engine_starts_a_traversals_leaves_a_tenth_of_a_second_apart(
+        monkeypatch):
+    import importlib.util
+    import re
+
+    from devcloud import heat_engine
+    # Heat's module sleeps twice: 0 s (a yield while validating) and 1 s
+    # after each leaf it starts; it reads nothing else of `time`. (Read,
+    # not imported: Heat's options clash with Mistral's in one process.)
+    with open(importlib.util.find_spec('heat.engine.stack').origin,
+              encoding='utf-8') as source:
+        assert sorted(re.findall(r'\btime\.\w+\(?\d*\)?',
+                                 source.read())) == [
+            'time.sleep(0)', 'time.sleep(1)']
+    slept = []
+    monkeypatch.setattr(time, 'sleep', slept.append)
+    pacing = heat_engine.LeafPacing(heat_engine.LEAF_INTERVAL)
+    pacing.sleep(1)
+    pacing.sleep(0)
+    assert slept == [0.1, 0]
+    assert pacing.monotonic is time.monotonic
+
+
+def test_heats_engine_freezes_what_it_loaded_once_started():
+    import gc
+
+    from devcloud import heat_engine
+    thresholds = gc.get_threshold()
+    started = []
+    start = heat_engine.freeze_after(lambda service: started.append(
+        gc.get_freeze_count()))
+    try:
+        start('engine')
+        assert started == [0]
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == heat_engine.GC_THRESHOLD
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+
+
+def test_heats_and_mistrals_engines_run_through_devclouds_modules():
+    argv = {s.name: s.argv for s in services.all_services()}
+    for name, module, project in (
+            ('heat-engine', 'devcloud.heat_engine', 'heat'),
+            ('mistral-engine', 'devcloud.mistral_engine', 'mistral')):
+        assert argv[name][1:] == ['-m', module, '--config-file',
+                                  layout.config_file(project)]
