@@ -406,3 +406,41 @@ def test_heats_and_mistrals_engines_run_through_devclouds_modules():
             ('mistral-engine', 'devcloud.mistral_engine', 'mistral')):
         assert argv[name][1:] == ['-m', module, '--config-file',
                                   layout.config_file(project)]
+
+
+def test_a_quiet_heat_engine_checks_an_action_sooner_at_first():
+    import importlib.util
+
+    from devcloud import heat_engine
+    # Heat's TaskRunner runs an action in __call__ and waits a second
+    # between its steps (1, its default) through _sleep; 0 and None stay.
+    with open(importlib.util.find_spec('heat.engine.scheduler').origin,
+              encoding='utf-8') as source:
+        scheduler = source.read()
+    assert 'def __call__(self, wait_time=1,' in scheduler
+    assert 'self._sleep(wait_time if (started or wait_time is None)' in (
+        scheduler)
+
+    actions = heat_engine.Actions()
+    slept = []
+
+    class Runner:
+        def __call__(self, steps):
+            for wait_time in steps:
+                self._sleep(wait_time)
+
+        def _sleep(self, wait_time):
+            slept.append((wait_time, actions.running))
+
+    Runner.__call__ = actions.counted(Runner.__call__)
+    Runner._sleep = actions.nap_less_at_first(Runner._sleep)
+    Runner()((0, 1, 1, 1, None, 1, 1, 1))
+    assert slept == [(0, 1), (0.1, 1), (0.2, 1), (0.3, 1), (None, 1),
+                     (0.4, 1), (1, 1), (1, 1)]
+    assert actions.running == 0
+    # An engine running more than QUIET actions checks each second.
+    slept.clear()
+    actions.running = heat_engine.QUIET
+    Runner()((1, 1))
+    assert slept == [(1, heat_engine.QUIET + 1)] * 2
+    assert actions.running == heat_engine.QUIET
