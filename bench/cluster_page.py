@@ -174,6 +174,7 @@ class Cloud:
         self.aodh = aodh_client.Client('2', session=session)
         self.mistral = mistral_client.client(
             session=session, mistral_url='http://%s:8989/v2' % layout.HOST)
+        self.stack_paths = {}  # cluster id: <name>/<id>
 
     def create(self, units, real=False):
         """A fixed-size cluster of stand-in units, or of real Nova
@@ -353,8 +354,13 @@ class Cloud:
 
     def floor(self, cluster_id):
         """The Units tab's floor: Heat's nested resource list, the one
-        call it cannot do without."""
-        return self.heat.resources.list(cluster_id, nested_depth=2)
+        call it cannot do without, asked as the page asks it, by
+        <name>/<id> (by id alone Heat first answers with a redirect)."""
+        if cluster_id not in self.stack_paths:
+            self.stack_paths[cluster_id] = '%s/%s' % (
+                self.heat.stacks.get(cluster_id).stack_name, cluster_id)
+        return self.heat.resources.list(self.stack_paths[cluster_id],
+                                        nested_depth=2)
 
     def naive_gather(self, cluster_id):
         """One call per part of each unit, one unit after another: what a
