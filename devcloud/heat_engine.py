@@ -97,12 +97,11 @@ def freeze_after(start):
     return start_then_freeze
 
 
-def main():
-    # Imported here: heat.cmd.engine selects oslo.service's backend on
-    # import, and a test importing this module has its own.
-    from heat.cmd import engine as heat_engine
-    from heat.engine import service as engine_service
+def pace():
+    """Heat's engine modules, patched (imported once Heat's configuration
+    is read: importing heat.engine configures Heat's caches from it)."""
     from heat.engine import scheduler
+    from heat.engine import service as engine_service
     from heat.engine import stack
 
     stack.time = LeafPacing(LEAF_INTERVAL)
@@ -112,6 +111,21 @@ def main():
     runner._sleep = actions.nap_less_at_first(runner._sleep)
     engine_service.EngineService.start = freeze_after(
         engine_service.EngineService.start)
+
+
+def main():
+    # Imported here: heat.cmd.engine selects oslo.service's backend on
+    # import, and a test importing this module has its own.
+    from heat.cmd import engine as heat_engine
+
+    # Heat's launch_engine reads the configuration, imports the engine,
+    # then launches it: paced between the two.
+    launch = heat_engine.service.launch
+
+    def launch_paced(*args, **kwargs):
+        pace()
+        return launch(*args, **kwargs)
+    heat_engine.service.launch = launch_paced
     heat_engine.main()
 
 

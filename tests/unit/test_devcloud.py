@@ -444,3 +444,26 @@ def test_a_quiet_heat_engine_checks_an_action_sooner_at_first():
     Runner()((1, 1))
     assert slept == [(1, heat_engine.QUIET + 1)] * 2
     assert actions.running == heat_engine.QUIET
+
+
+def test_heats_engine_is_paced_only_once_heats_configuration_is_read():
+    # Importing heat.engine configures Heat's caches from its configuration
+    # as it then stands: imported before it is read, the validation cache
+    # was off. The engine's modules are patched at its launch, after.
+    script = (
+        'import sys\n'
+        'from devcloud import heat_engine\n'
+        'from heat.cmd import engine\n'
+        'from oslo_service import service\n'
+        'def main():\n'
+        '    print("before", "heat.engine.constraints" in sys.modules)\n'
+        '    service.launch()\n'
+        'service.launch = lambda: print(\n'
+        '    "at launch", heat_engine.LeafPacing.__name__ in repr(\n'
+        '        sys.modules["heat.engine.stack"].time))\n'
+        'engine.main = main\n'
+        'heat_engine.main()\n')
+    run = subprocess.run([sys.executable, '-c', script], capture_output=True,
+                         text=True, cwd=layout.REPO, timeout=120)
+    assert run.stdout.split('\n')[:2] == ['before False', 'at launch True'], (
+        run.stdout + run.stderr)
