@@ -7,8 +7,8 @@ engines (`heat/engine/stack.py`, "Sleep between check_resource calls"):
 creating or deleting a 100-unit cluster took 100 s before its last unit
 was even started, the machine half idle (`make bench`). Here the next
 leaf starts LEAF_INTERVAL seconds after the one before: 100 units in 10 s
-(with two engines, heat.conf.in, a 100-unit create took 72 s, its
-delete 56 s).
+(with two engines, heat.conf.in, a 100-unit create took 72-89 s, its
+delete 56-73 s).
 
 Heat checks whether a resource's action is done (a nested stack created,
 a server ACTIVE) a second after it began, and each second after that: a
@@ -17,9 +17,9 @@ the old one deleted, twice in every heal. Here, in an engine running few
 actions (a heal), the first checks come after FIRST_NAPS, then each second
 as before; a busy engine (a 100-unit create: hundreds of actions) checks
 each second (with the naps always on, its create took 144 s, not 72-83,
-and its delete 78 s, not 56-72). A/B, 6 heals each way on
-one 6-unit stand-in cluster: update asked to new server complete median
-2.0 -> 1.0 s, failure to unit settled 7.1 -> 4.6 s.
+and its delete 78 s, not 56-72). A/B, 6 heals each way on one 6-unit
+stand-in cluster: update asked to new server complete median 2.0 -> 1.0 s,
+failure to unit settled 7.1 -> 4.6 s.
 
 Python's cyclic garbage collector walked the engine's whole heap at each
 full collection: up to 1.1 s once it had created a 100-unit cluster, in
