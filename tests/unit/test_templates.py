@@ -157,7 +157,7 @@ def test_the_healing_workflow_is_one_valid_graph():
     assert TASKS['update_cluster']['input'] == {
         'stack_id': '<% $.root_stack_id %>', 'existing': True}
     assert TASKS['update_unit']['input'] == {
-        'stack_id': '<% $.stack_id %>', 'existing': True}
+        'stack_id': '<% $.unit_path %>', 'existing': True}
     # Mark-only stops after marking; heal goes on to one update, by scope.
     assert TASKS['mark']['on_success'] == [
         {'update_unit': "<% $.heal and $.scope = 'unit' %>"},
@@ -207,17 +207,14 @@ def test_the_lease_comes_before_a_turn_and_both_before_the_mark():
     assert 'take_turn' not in reachable(skip={'acquire'})
     assert 'take_turn' not in reachable(skip={'current_server'})
     # The mark: when read_turns gives the turn, or back from a busy update
-    # with the turn still held (a turn is taken only by queue_up, and from
-    # the queue there is no way back to the look but through the mark).
-    current = 'task().result.physical_resource_id = $.server %>'
+    # with the turn still held (a turn is taken only after the look, and
+    # from the queue there is no way back to the look but through the
+    # mark).
     into_mark = {(name, condition) for name, _k, condition in entries('mark')}
     assert into_mark == {
         ('read_turns', '<% $.place >= 0 and $.place < int($.budget) %>'),
-        ('current_server',
-         "<% $.check = 'nova' and $.turn != null and "
-         "$.server_resource = $.server %>"),
-        ('current_standin', '<% $.turn != null and ' + current)}
-    assert 'current_server' not in reachable('queue_up', skip={'mark'})
+        ('current_server', '<% $.turn != null and $.current = $.server %>')}
+    assert 'current_server' not in reachable('take_turn', skip={'mark'})
     # What is marked is the server resource read under the lease, by its
     # physical id: Heat matches it only to the current resource, so a
     # server replaced while the heal waited its turn is not marked.
@@ -259,18 +256,50 @@ def test_an_alarms_unit_is_one_of_the_clusters():
         'read_cluster_state', 'find_unit'}
 
 
+def test_heat_is_asked_about_the_unit_by_the_path_found_with_its_id():
+    # Every call of Heat on the unit names it by <name>/<id> (no redirect
+    # to ask for first), found where its id is: both null, or both of the
+    # same stack (see test_workflow_expressions).
+    on_unit = {name for name, task in TASKS.items()
+               if task['action'].startswith('heat.')
+               and task['input']['stack_id'] not in (
+                   '<% $.root_stack_id %>', '<% $.unit_name %>',
+                   '<% $.unit_parent %>')}
+    assert on_unit == {'read_alarm', 'grace_check', 'current_server', 'mark',
+                       'update_unit', 'wait_replaced', 'wait_settled'}
+    for name in on_unit:
+        assert TASKS[name]['input']['stack_id'] == '<% $.unit_path %>', name
+    # (The input names it first.)
+    publishers = {name for name, task in TASKS.items()
+                  if 'stack_id' in task.get('publish', {})} | {'identify'}
+    assert publishers == {name for name, task in TASKS.items()
+                          if 'unit_path' in task.get('publish', {})} == {
+        'identify', 'unit_in_cluster', 'find_unit'}
+    assert TASKS['identify']['publish']['unit_path'] == '<% $.stack_id %>'
+
+
 def test_a_tickets_name_is_made_right_before_it_is_taken():
     # The tickets hold their turns in the order of their names: a name
     # made earlier (before the checks) would let a ticket taken later sort
     # first, and two heals over a budget of one would both hold a turn.
+    # Named by the last look before it is taken; the heal's turn (to give
+    # back) once it was asked for, whatever the create answered.
     makers = {name for name, task in TASKS.items()
-              if task.get('publish', {}).get('turn') is not None}
-    assert makers == {'queue_up'}
-    assert list(successors(TASKS['queue_up'])) == ['take_turn']
-    # ... and taken again only when the list lost it.
+              if task.get('publish', {}).get('ticket') is not None}
+    assert makers == {'current_server'}
+    assert 'now()' in TASKS['current_server']['publish']['ticket']
+    assert TASKS['take_turn']['input']['name'] == '<% $.ticket %>'
+    turns = {name: task['publish']['turn'] for name, task in TASKS.items()
+             if task.get('publish', {}).get('turn') is not None}
+    assert turns == {'read_turns': '<% $.ticket %>',
+                     'wait_turn': '<% $.ticket %>'}
+    assert reachable('take_turn') >= set(turns)
+    assert not set(turns) & reachable(skip={'take_turn'})
+    # Taken right after the look, and again only when the list lost it.
     assert {(name, condition) for name, _k, condition in entries(
-        'take_turn')} == {('queue_up', None),
-                          ('read_turns', '<% $.place < 0 %>')}
+        'take_turn')} == {
+        ('current_server', '<% $.turn = null and $.current = $.server %>'),
+        ('read_turns', '<% $.place < 0 %>')}
 
 
 def test_no_automatic_heal_is_verified_before_its_grace_ends():

@@ -3,6 +3,8 @@ Mistral evaluates them with, set up as Mistral sets it up) on the data the
 services answer: what the workflow concludes from a message, an alarm and
 Heat's events, without a cloud. The integration tier runs them in Mistral."""
 
+import datetime
+
 import pytest
 import yaql
 from yaql.language import factory
@@ -188,3 +190,72 @@ def test_an_alarm_counts_only_as_the_one_the_message_names():
     assert not read_alarm(alarm_resource(rtype='OS::Heat::TestResource'))[0]
     # Fired for another server.
     assert not read_alarm(alarm_resource(server='server-2'))[0]
+
+
+HEAT = 'http://127.0.0.1:8004/v1/p1/stacks/'
+
+
+def listed(name, physical_id, stack_path):
+    """A resource as Heat lists it (with nested_depth: its stack's link
+    tells where it is)."""
+    return {'resource_name': name, 'physical_resource_id': physical_id,
+            'links': [{'rel': 'self', 'href': HEAT + stack_path +
+                       '/resources/' + name},
+                      {'rel': 'stack', 'href': HEAT + stack_path}]}
+
+
+UNIT = {'stack_id': 'unit-1', 'unit_path': 'c-units-x7-0-k2j3/unit-1'}
+
+
+def current(resources, check):
+    publish = TASKS['current_server']['publish']
+    data = dict(UNIT, check=check)
+    return (evaluate(publish['server_resource'], data, resources),
+            evaluate(publish['current'], data, resources))
+
+
+def test_the_look_at_a_unit_finds_the_server_its_alarms_watch():
+    server = listed('server', 'srv-1', UNIT['unit_path'])
+    assert current([server], 'nova') == ('srv-1', 'srv-1')
+    # A stand-in: the instance in the server's own nested stack.
+    standin = listed('server', 'nested-2', UNIT['unit_path'])
+    instance = listed('instance', 'inst-2', 'c-units-x7-0-k2j3-server-q/'
+                                            'nested-2')
+    stale = listed('instance', 'inst-1', 'c-units-x7-0-k2j3-server-p/'
+                                         'nested-1')
+    for order in ([standin, instance, stale], [stale, instance, standin]):
+        assert current(order, 'alarm') == ('nested-2', 'inst-2')
+    # Its instance not (or no longer) there: no server the alarms watch.
+    assert current([standin, stale], 'alarm') == ('nested-2', None)
+    # Only the unit's own server resource counts, not a nested one.
+    nested_server = listed('server', 'srv-9', 'other-stack/other-id')
+    assert current([nested_server], 'nova') == (None, None)
+    assert current([], 'alarm') == (None, None)
+
+
+def test_a_units_path_is_its_ids_found_in_the_same_answer():
+    publish = TASKS['unit_in_cluster']['publish']
+    found = {'unit_id': 'unit-1', 'unit_stack_name': 'c-units-x7-0-k2j3',
+             'root_stack_id': 'cluster-1'}
+    for parent, expected in (('cluster-1', ('unit-1', UNIT['unit_path'])),
+                             ('elsewhere', (None, None))):
+        assert tuple(evaluate(publish[key], found, {'parent': parent})
+                     for key in ('stack_id', 'unit_path')) == expected
+    publish = TASKS['find_unit']['publish']
+    alarm = listed('alarm_deleted', 'alarm-1', UNIT['unit_path'])
+    for result, expected in (([alarm], ('unit-1', UNIT['unit_path'])),
+                             ([], ('', ''))):
+        assert tuple(evaluate(publish[key], {}, result)
+                     for key in ('stack_id', 'unit_path')) == expected
+
+
+@pytest.mark.parametrize('task', ['wait_replaced', 'wait_settled'])
+def test_heat_is_looked_at_often_only_while_a_replacement_is_young(task):
+    retry = TASKS[task]['retry']
+    data = {'replace_seconds': 300}
+    assert evaluate(retry['count'], data) == 350
+    asked = datetime.datetime.now(datetime.timezone.utc)
+    for seconds_ago, delay in ((0, 0), (9, 0), (11, 1), (400, 1)):
+        data['updating_at'] = str(
+            asked - datetime.timedelta(seconds=seconds_ago))
+        assert evaluate(retry['delay'], data) == delay, seconds_ago
