@@ -233,14 +233,41 @@ def test_the_look_at_a_unit_finds_the_server_its_alarms_watch():
     assert current([], 'alarm') == (None, None)
 
 
-def test_a_units_path_is_its_ids_found_in_the_same_answer():
+def by_name(stacks):
+    """(unit, on to) from unit_by_name, with Heat's list of the stacks
+    of the alarm's name."""
+    task = TASKS['unit_by_name']
+    unit = evaluate(task['publish']['unit'], {}, stacks)
+    return unit, {name for route in task['on_success']
+                  for name, condition in route.items()
+                  if evaluate(condition, {'unit': unit})}
+
+
+def in_cluster(unit, parents):
+    """(stack_id, unit_path) from unit_in_cluster, with Heat's list of the
+    unit's parent."""
     publish = TASKS['unit_in_cluster']['publish']
-    found = {'unit_id': 'unit-1', 'unit_stack_name': 'c-units-x7-0-k2j3',
-             'root_stack_id': 'cluster-1'}
-    for parent, expected in (('cluster-1', ('unit-1', UNIT['unit_path'])),
-                             ('elsewhere', (None, None))):
-        assert tuple(evaluate(publish[key], found, {'parent': parent})
-                     for key in ('stack_id', 'unit_path')) == expected
+    data = {'unit': unit, 'root_stack_id': 'cluster-1'}
+    return tuple(evaluate(publish[key], data, parents)
+                 for key in ('stack_id', 'unit_path'))
+
+
+def test_an_alarms_name_gives_a_unit_only_two_levels_under_the_cluster():
+    unit = {'id': 'unit-1', 'stack_name': 'c-units-x7-0-k2j3',
+            'parent': 'group-1'}
+    assert by_name([unit]) == (unit, {'unit_in_cluster'})
+    assert in_cluster(unit, [{'id': 'group-1', 'parent': 'cluster-1'}]) == (
+        'unit-1', UNIT['unit_path'])
+    # A group of another cluster, or a top-level stack: not this one's.
+    for parents in ([{'id': 'group-1', 'parent': 'cluster-2'}],
+                    [{'id': 'group-1', 'parent': None}], []):
+        assert in_cluster(unit, parents) == (None, None)
+    # No stack of that name, a top-level one, or two: find_unit decides.
+    for stacks in ([], [dict(unit, parent=None)], [unit, unit]):
+        assert by_name(stacks)[1] == {'find_unit'}, stacks
+
+
+def test_a_units_path_from_its_alarm_is_its_ids():
     publish = TASKS['find_unit']['publish']
     alarm = listed('alarm_deleted', 'alarm-1', UNIT['unit_path'])
     for result, expected in (([alarm], ('unit-1', UNIT['unit_path'])),
