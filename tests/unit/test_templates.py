@@ -261,8 +261,7 @@ def test_heat_is_asked_about_the_unit_by_the_path_found_with_its_id():
     on_unit = {name for name, task in TASKS.items()
                if task['action'].startswith('heat.')
                and task['action'] != 'heat.stacks_list'
-               and task['input']['stack_id'] not in (
-                   '<% $.root_stack_id %>')}
+               and task['input']['stack_id'] != '<% $.root_stack_id %>'}
     assert on_unit == {'read_alarm', 'grace_check', 'current_server', 'mark',
                        'update_unit', 'wait_replaced', 'wait_settled'}
     for name in on_unit:
