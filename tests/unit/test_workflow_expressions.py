@@ -282,7 +282,8 @@ def test_heat_is_looked_at_often_only_while_a_replacement_is_young(task):
     data = {'replace_seconds': 300}
     assert evaluate(retry['count'], data) == 350
     asked = datetime.datetime.now(datetime.timezone.utc)
-    for seconds_ago, delay in ((0, 0), (9, 0), (11, 1), (400, 1)):
+    for seconds_ago, delay in ((0, 0), (0.9, 0), (1.1, 1), (11, 1),
+                               (400, 1)):
         data['updating_at'] = str(
             asked - datetime.timedelta(seconds=seconds_ago))
         assert evaluate(retry['delay'], data) == delay, seconds_ago
