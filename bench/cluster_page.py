@@ -267,6 +267,22 @@ class Cloud:
             time.sleep(1)
         raise AssertionError('no execution replaced %s' % server)
 
+    def quiet(self, cluster_id, timeout=120):
+        """Until no execution of the cluster's workflow is running: a
+        real delete's second heal (Nova's delete.end) waits a while before
+        its checks, and is not to run in the next heal measured."""
+        from heal_dashboard import health
+        from heal_dashboard import template_bundle
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(execution.state in health.FINISHED
+                   for execution in self.mistral.executions.list(
+                       workflow_name=template_bundle.workflow_name(
+                           cluster_id), fields=['state'])):
+                return
+            time.sleep(1)
+        raise AssertionError("the cluster's executions did not finish")
+
     def alarm_fired(self, server):
         """When Aodh first recorded an alarm firing for this server (its
         reason names the query the event hit: the server's id), as a
@@ -293,6 +309,7 @@ class Cloud:
         from heal_dashboard.api import nova
         took, hops = [], []
         for unit in range(min(HEALS, units)):
+            self.quiet(cluster_id)
             seconds, server = self.heal(cluster_id, unit, real)
             times = self.heal_times(cluster_id, server)
             fired = self.alarm_fired(server)
