@@ -235,23 +235,19 @@ def test_an_alarms_unit_is_one_of_the_clusters():
     # person's heal), find_unit's search of the cluster, or the alarm's
     # name, taken only when its stack's parent is a child of the cluster.
     into_route = {name for name, _k, _c in entries('read_cluster_state')}
-    assert into_route == {'identify', 'find_unit', 'unit_in_cluster',
+    assert into_route == {'identify', 'find_unit', 'unit_by_name',
                           'wait_grace'}
     # (What they conclude from Heat's answers: test_workflow_expressions.)
-    assert TASKS['unit_in_cluster']['input'] == {
-        'show_nested': True, 'filters': {'id': '<% $.unit.parent %>'}}
-    assert TASKS['unit_by_name']['input'] == {
-        'show_nested': True, 'filters': {'name': '<% $.unit_name %>'}}
+    assert set(TASKS['unit_by_name']['input']) == {'show_nested', 'filters'}
+    assert TASKS['unit_by_name']['input']['show_nested'] is True
     # delete.end's heal only waits before the same lookups.
     assert {name for name, _k, _c in entries('unit_by_name')} == {
         'identify', 'yield_to_first_heal'}
     assert set(successors(TASKS['yield_to_first_heal'])) == {
         'unit_by_name', 'find_unit'}
     # Anything else is find_unit's to decide.
-    assert set(successors(TASKS['unit_by_name'])) == {'unit_in_cluster',
+    assert set(successors(TASKS['unit_by_name'])) == {'read_cluster_state',
                                                       'find_unit'}
-    assert set(successors(TASKS['unit_in_cluster'])) == {
-        'read_cluster_state', 'find_unit'}
 
 
 def test_heat_is_asked_about_the_unit_by_the_path_found_with_its_id():
@@ -271,7 +267,7 @@ def test_heat_is_asked_about_the_unit_by_the_path_found_with_its_id():
                   if 'stack_id' in task.get('publish', {})} | {'identify'}
     assert publishers == {name for name, task in TASKS.items()
                           if 'unit_path' in task.get('publish', {})} == {
-        'identify', 'unit_in_cluster', 'find_unit'}
+        'identify', 'unit_by_name', 'find_unit'}
     assert TASKS['identify']['publish']['unit_path'] == '<% $.stack_id %>'
 
 

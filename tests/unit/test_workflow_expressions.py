@@ -233,38 +233,40 @@ def test_the_look_at_a_unit_finds_the_server_its_alarms_watch():
     assert current([], 'alarm') == (None, None)
 
 
-def by_name(stacks):
-    """(unit, on to) from unit_by_name, with Heat's list of the stacks
-    of the alarm's name."""
+def by_name(stacks, unit_name='c-units-x7-0-k2j3'):
+    """(stack_id, unit_path, on to) from unit_by_name, with Heat's list of
+    the stacks of the alarm's names."""
     task = TASKS['unit_by_name']
-    unit = evaluate(task['publish']['unit'], {}, stacks)
-    return unit, {name for route in task['on_success']
-                  for name, condition in route.items()
-                  if evaluate(condition, {'unit': unit})}
-
-
-def in_cluster(unit, parents):
-    """(stack_id, unit_path) from unit_in_cluster, with Heat's list of the
-    unit's parent."""
-    publish = TASKS['unit_in_cluster']['publish']
-    data = {'unit': unit, 'root_stack_id': 'cluster-1'}
-    return tuple(evaluate(publish[key], data, parents)
-                 for key in ('stack_id', 'unit_path'))
+    data = {'unit_name': unit_name, 'root_stack_id': 'cluster-1'}
+    found = {key: evaluate(task['publish'][key], data, stacks)
+             for key in ('stack_id', 'unit_path')}
+    return found['stack_id'], found['unit_path'], {
+        name for route in task['on_success']
+        for name, condition in route.items()
+        if evaluate(condition, dict(data, **found))}
 
 
 def test_an_alarms_name_gives_a_unit_only_two_levels_under_the_cluster():
+    # One list: the unit's name and its group's.
+    assert evaluate(TASKS['unit_by_name']['input']['filters']['name'],
+                    {'unit_name': 'c-units-x7-0-k2j3'}) == [
+        'c-units-x7-0-k2j3', 'c-units-x7']
     unit = {'id': 'unit-1', 'stack_name': 'c-units-x7-0-k2j3',
             'parent': 'group-1'}
-    assert by_name([unit]) == (unit, {'unit_in_cluster'})
-    assert in_cluster(unit, [{'id': 'group-1', 'parent': 'cluster-1'}]) == (
-        'unit-1', UNIT['unit_path'])
-    # A group of another cluster, or a top-level stack: not this one's.
-    for parents in ([{'id': 'group-1', 'parent': 'cluster-2'}],
-                    [{'id': 'group-1', 'parent': None}], []):
-        assert in_cluster(unit, parents) == (None, None)
-    # No stack of that name, a top-level one, or two: find_unit decides.
-    for stacks in ([], [dict(unit, parent=None)], [unit, unit]):
-        assert by_name(stacks)[1] == {'find_unit'}, stacks
+    group = {'id': 'group-1', 'stack_name': 'c-units-x7',
+             'parent': 'cluster-1'}
+    for stacks in ([unit, group], [group, unit]):
+        assert by_name(stacks) == ('unit-1', UNIT['unit_path'],
+                                   {'read_cluster_state'})
+    # A group of another cluster, a top-level stack, the group not listed,
+    # no stack of that name, or two: find_unit decides.
+    for stacks in ([unit, dict(group, parent='cluster-2')],
+                   [unit, dict(group, parent=None)],
+                   [dict(unit, parent=None), group], [unit], [group], [],
+                   [unit, dict(unit, id='unit-2'), group]):
+        assert by_name(stacks) == (None, None, {'find_unit'}), stacks
+    # The unit's group is the stack its parent names, whatever its name.
+    assert by_name([unit, dict(group, id='group-2')])[2] == {'find_unit'}
 
 
 def test_a_units_path_from_its_alarm_is_its_ids():
