@@ -184,7 +184,12 @@ def compute_tier():
 
 
 def nova_compute():
-    return compute_command('nova-compute', 'nova')
+    """nova-compute through nova_compute.py: its resource tracker reads
+    every instance's allocations only when it may use them."""
+    return Service('nova-compute', [
+        os.path.join(layout.COMPUTE_VENV, 'bin', 'python'), '-m',
+        'devcloud.nova_compute', '--config-file', layout.config_file('nova')],
+        env={'PYTHONPATH': layout.REPO})
 
 
 def all_services():

@@ -467,3 +467,49 @@ def test_heats_engine_is_paced_only_once_heats_configuration_is_read():
                          text=True, cwd=layout.REPO, timeout=120)
     assert run.stdout.split('\n')[:2] == ['before False', 'at launch True'], (
         run.stdout + run.stderr)
+
+
+def test_nova_computes_tracker_reads_allocations_only_when_it_may_use_them():
+    from devcloud import nova_compute
+    asked = []
+    pci_in_placement = []
+
+    class Client:
+        def get_allocations_for_provider_tree(self, context, nodename):
+            asked.append(nodename)
+            return {'instance-1': {'allocations': {}}}
+
+    class Tracker:
+        client = Client()
+
+        def _update_to_placement(self, context, compute_node, startup):
+            # As Nova's: the read first, whatever the update then does.
+            return self.client.get_allocations_for_provider_tree(
+                context, compute_node)
+
+    reads = nova_compute.AllocationReads(lambda: bool(pci_in_placement))
+    Client.get_allocations_for_provider_tree = reads.reading_when_used(
+        Client.get_allocations_for_provider_tree)
+    Tracker._update_to_placement = reads.updating(
+        Tracker._update_to_placement)
+    tracker = Tracker()
+    # A claim, a delete, a periodic update: no read.
+    assert tracker._update_to_placement('ctx', 'node-1', False) is None
+    assert asked == []
+    # At start-up (a reshape may need them), or with PCI devices tracked
+    # in Placement: read.
+    assert tracker._update_to_placement('ctx', 'node-1', True) == {
+        'instance-1': {'allocations': {}}}
+    pci_in_placement.append(True)
+    assert tracker._update_to_placement('ctx', 'node-1', False) is not None
+    assert asked == ['node-1', 'node-1']
+    # Outside an update (no other caller in Nova), as Nova reads.
+    pci_in_placement.clear()
+    assert Client().get_allocations_for_provider_tree('ctx', 'n') is not None
+
+
+def test_nova_compute_runs_through_devclouds_module():
+    compute = services.nova_compute()
+    assert compute.argv[1:] == ['-m', 'devcloud.nova_compute', '--config-file',
+                                layout.config_file('nova')]
+    assert compute.argv[0].startswith(layout.COMPUTE_VENV)
