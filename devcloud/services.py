@@ -38,10 +38,11 @@ def oslo_command(name, script, project, *extra):
                           layout.config_file(project)] + list(extra))
 
 
-def our_module(name, module, project):
-    """A service's command run through one of devcloud's modules."""
-    return Service(name, [venv_bin('python'), '-m', module, '--config-file',
-                          layout.config_file(project)],
+def our_module(name, module, project, venv=layout.VENV):
+    """A service's command run through one of devcloud's modules, by the
+    venv holding the service."""
+    return Service(name, [os.path.join(venv, 'bin', 'python'), '-m', module,
+                          '--config-file', layout.config_file(project)],
                    env={'PYTHONPATH': layout.REPO})
 
 
@@ -186,10 +187,8 @@ def compute_tier():
 def nova_compute():
     """nova-compute through nova_compute.py: its resource tracker reads
     every instance's allocations only when it may use them."""
-    return Service('nova-compute', [
-        os.path.join(layout.COMPUTE_VENV, 'bin', 'python'), '-m',
-        'devcloud.nova_compute', '--config-file', layout.config_file('nova')],
-        env={'PYTHONPATH': layout.REPO})
+    return our_module('nova-compute', 'devcloud.nova_compute', 'nova',
+                      venv=layout.COMPUTE_VENV)
 
 
 def all_services():
