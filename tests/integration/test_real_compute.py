@@ -10,6 +10,7 @@ import time
 import uuid
 
 from django.test.utils import override_settings
+from neutronclient.v2_0 import client as neutron_client
 from novaclient import client as nova_client
 from openstack_dashboard.usage import quotas
 
@@ -191,17 +192,25 @@ def test_the_launch_form_knows_what_fits_from_heat_and_the_quotas(
         validation=api.heat.template_validate(
             request, **BUNDLED.launch_spec(template, services_used)))
     flavor = {'flavor': compute.FLAVOR['name']}
-    assert form.capacity_problems(1, flavor) == []
-    # Ports where Horizon reads Neutron's quotas (its enable_quotas).
+    # Ports where Horizon reads Neutron's quotas (its enable_quotas). The
+    # local cloud's port quota is unlimited (neutron.conf.in): the project
+    # gets Neutron's default for the test, and back after.
     quotas_read = ['instances', 'vCPUs', 'RAM (MB)'] + (
         [] if 'port' in quotas.get_disabled_quotas(request) else ['ports'])
-    problems = form.capacity_problems(100000, flavor)
-    assert [p.split(':')[0] for p in problems] == [
-        'Heat allows 1000 resources a stack'] + quotas_read, problems
-    # As the local cloud's dashboard has it: its Heat counts no resources.
-    with override_settings(HEAL_DASHBOARD_MAX_RESOURCES_PER_STACK=-1):
-        assert [p.split(':')[0] for p in form.capacity_problems(
-            100000, flavor)] == quotas_read
+    neutron = neutron_client.Client(session=layout.session_for(layout.ADMIN))
+    neutron.update_quota(request.user.project_id, {'quota': {'port': 500}})
+    try:
+        assert form.capacity_problems(1, flavor) == []
+        problems = form.capacity_problems(100000, flavor)
+        assert [p.split(':')[0] for p in problems] == [
+            'Heat allows 1000 resources a stack'] + quotas_read, problems
+        # As the local cloud's dashboard has it: its Heat counts no
+        # resources.
+        with override_settings(HEAL_DASHBOARD_MAX_RESOURCES_PER_STACK=-1):
+            assert [p.split(':')[0] for p in form.capacity_problems(
+                100000, flavor)] == quotas_read
+    finally:
+        neutron.delete_quota(request.user.project_id)
 
 
 def test_a_deleted_server_is_replaced(real_cluster):
