@@ -170,6 +170,7 @@ class Cloud:
         # 2.51: an instance action's events shown to its project
         # (api.nova.built_at).
         self.nova = nova_client.Client('2.51', session=session)
+        self.session = session
         self.project_id = session.get_project_id()
         self.aodh = aodh_client.Client('2', session=session)
         self.mistral = mistral_client.client(
@@ -187,10 +188,9 @@ class Cloud:
                                    if real else set())
         spec['parameters'] = {'cluster_size': units, 'alarm_cache_seconds': 0}
         if real:
-            spec['parameters'].update(
-                image=compute.IMAGE, flavor=compute.FLAVOR['name'],
-                key_name=compute.KEY_PAIR, network=compute.NETWORK,
-                subnet=compute.SUBNET['name'])
+            spec['parameters'].update(self.launch_choices(), **{
+                'key_name': compute.KEY_PAIR,
+                'subnet': compute.SUBNET['name']})
         name = 'bench-%s%d-%s' % ('real-' if real else '', units,
                                   uuid.uuid4().hex[:6])
         began = time.monotonic()
@@ -201,6 +201,23 @@ class Cloud:
         status = self.wait(cluster_id)
         assert status == 'CREATE_COMPLETE', status
         return cluster_id, time.monotonic() - began
+
+    def launch_choices(self):
+        """The image, flavor and network by id, as the Launch form offers
+        them: by name Heat's validation of each server (at its create and
+        at every heal) asks Nova for the flavor three times, not once."""
+        from devcloud import compute
+        from glanceclient import client as glance_client
+        from neutronclient.v2_0 import client as neutron_client
+        [image] = glance_client.Client('2', session=self.session).images.list(
+            filters={'name': compute.IMAGE})
+        [flavor] = [f for f in self.nova.flavors.list()
+                    if f.name == compute.FLAVOR['name']]
+        [network] = neutron_client.Client(
+            session=self.session).list_networks(
+            name=compute.NETWORK)['networks']
+        return {'image': image['id'], 'flavor': flavor.id,
+                'network': network['id']}
 
     def wait(self, cluster_id, timeout=1800):
         deadline = time.monotonic() + timeout
