@@ -198,7 +198,10 @@ def test_the_launch_form_knows_what_fits_from_heat_and_the_quotas(
     quotas_read = ['instances', 'vCPUs', 'RAM (MB)'] + (
         [] if 'port' in quotas.get_disabled_quotas(request) else ['ports'])
     neutron = neutron_client.Client(session=layout.session_for(layout.ADMIN))
-    neutron.update_quota(request.user.project_id, {'quota': {'port': 500}})
+    project = request.user.project_id
+    # Unlimited, Nova counts no ports at a create.
+    assert neutron.show_quota(project)['quota']['port'] == -1
+    neutron.update_quota(project, {'quota': {'port': 500}})
     try:
         assert form.capacity_problems(1, flavor) == []
         problems = form.capacity_problems(100000, flavor)
@@ -210,7 +213,8 @@ def test_the_launch_form_knows_what_fits_from_heat_and_the_quotas(
             assert [p.split(':')[0] for p in form.capacity_problems(
                 100000, flavor)] == quotas_read
     finally:
-        neutron.delete_quota(request.user.project_id)
+        neutron.delete_quota(project)
+    assert neutron.show_quota(project)['quota']['port'] == -1
 
 
 def test_a_deleted_server_is_replaced(real_cluster):

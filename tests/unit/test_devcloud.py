@@ -3,6 +3,7 @@ handling (the services themselves run in the integration tier)."""
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -31,12 +32,25 @@ def state(tmp_path, monkeypatch):
     return tmp_path
 
 
+def gunicorn_timeout():
+    """Seconds after which gunicorn restarts a silent worker (read, not
+    imported: the module reads the service's environment)."""
+    with open(os.path.join(layout.REPO, 'devcloud', 'gunicorn_conf.py')) as f:
+        [seconds] = re.findall(r'^timeout = (\d+)$', f.read(), re.MULTILINE)
+    return int(seconds)
+
+
 @pytest.mark.parametrize('project', ['heat', 'mistral', 'zaqar', 'aodh'])
 def test_service_configs_render_with_the_options_that_mattered(project):
     text = layout.render(project + '.conf.in',
                          layout.template_values(project))
     assert '[keystone_authtoken]' in text
     assert 'username = %s' % project in text
+    if project == 'heat':
+        # An engine's answer to a nested create waits on its validation;
+        # gunicorn restarts a heat-api worker waiting past 180 s.
+        assert 'rpc_response_timeout = 170' in text
+        assert 170 < gunicorn_timeout()
     expected = {
         'heat': 'deferred_auth_method = trusts',
         'mistral': 'auth_enable = true',
@@ -64,6 +78,8 @@ def test_compute_configs_render_with_the_options_that_mattered():
                  'neutron.conf'):
         assert 'postgresql+psycopg2://' in configs[name], name
     assert 'mechanism_drivers = devcloud_bind' in configs['neutron.conf']
+    # Nova counts a project's ports at every create unless unlimited.
+    assert '[quotas]\nquota_port = -1' in configs['neutron.conf']
     assert 'pipelines = event' in configs['ceilometer.conf']
     gnocchi = configs['gnocchi.conf']
     for option in ('auth_mode = keystone', 'driver = file',
