@@ -4,6 +4,7 @@ services answer: what the workflow concludes from a message, an alarm and
 Heat's events, without a cloud. The integration tier runs them in Mistral."""
 
 import datetime
+import json
 
 import pytest
 import yaql
@@ -24,14 +25,19 @@ ENGINE = factory.YaqlFactory(keyword_operator='=>').create(options={
     'yaql.iterableDicts': False, 'yaql.convertOutputData': True})
 
 
-def evaluate(expression, data, result=None, notification=None):
+def evaluate(expression, data, result=None, notification=None,
+             execution=None):
     """An expression of the workflow (`<% ... %>`), with `$` the
-    execution's data, task().result and env() as Mistral gives them."""
+    execution's data, task().result, env(), execution() and json_parse()
+    as Mistral gives them."""
     assert expression.startswith('<%') and expression.endswith('%>')
     context = yaql.create_context()
     context.register_function(lambda: {'result': result}, name='task')
     context.register_function(lambda: {'notification': notification},
                               name='env')
+    context.register_function(lambda: execution, name='execution')
+    context.register_function(lambda text: json.loads(text),
+                              name='json_parse')
     context['$'] = yaql_utils.convert_input_data(data)
     return ENGINE(expression[2:-2].strip()).evaluate(context=context)
 
@@ -289,3 +295,50 @@ def test_heat_is_looked_at_often_only_while_a_replacement_is_young(task):
         data['updating_at'] = str(
             asked - datetime.timedelta(seconds=seconds_ago))
         assert evaluate(retry['delay'], data) == delay, seconds_ago
+
+
+def test_the_breaker_counts_failed_automatic_heals_and_the_units_heals():
+    """count_recent, over Mistral's list of the cluster's executions
+    (newest first, times to the second): within the window, the failed
+    automatic heals other than this one, and this unit's automatic
+    replacements. Refusals, people's heals, other units' and older ones
+    do not count."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def at(seconds_ago):
+        return (now - datetime.timedelta(seconds=seconds_ago)).strftime(
+            '%Y-%m-%d %H:%M:%S')
+
+    def execution(seconds_ago, state, outcome=None, requested_by='alarm',
+                  unit='unit-1', execution_id='another-heal'):
+        return {'id': execution_id, 'state': state,
+                'created_at': at(seconds_ago),
+                'input': json.dumps({'requested_by': requested_by}),
+                'output': json.dumps({'outcome': outcome,
+                                      'requested_by': requested_by,
+                                      'unit_stack': unit})}
+    executions = [
+        {'id': 'this-heal', 'state': 'ERROR', 'created_at': at(1),
+         'input': json.dumps({'requested_by': 'alarm'}), 'output': None},
+        execution(10, 'SUCCESS', 'replaced'),
+        execution(20, 'SUCCESS', 'replaced'),
+        execution(30, 'SUCCESS', 'replaced', unit='unit-2'),
+        execution(40, 'SUCCESS', 'replaced', requested_by='demo'),
+        execution(50, 'SUCCESS', 'refused'),
+        execution(60, 'SUCCESS', 'already healed'),
+        execution(70, 'ERROR'),
+        execution(80, 'ERROR', requested_by='demo'),
+        execution(90, 'RUNNING'),
+        execution(2000, 'SUCCESS', 'replaced'),
+        execution(2000, 'ERROR'),
+    ]
+    recent = TASKS['count_recent']['publish']['recent']
+    data = {'breaker_window': 900, 'breaker_reset': None,
+            'stack_id': 'unit-1'}
+    this = {'id': 'this-heal'}
+    assert evaluate(recent, data, executions, execution=this) == {
+        'failures': 1, 'unit_heals': 2}
+    # Since a person resumed healing 15 s ago.
+    data['breaker_reset'] = at(15)
+    assert evaluate(recent, data, executions, execution=this) == {
+        'failures': 0, 'unit_heals': 1}
