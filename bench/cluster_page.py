@@ -240,6 +240,10 @@ class Cloud:
         group = self.heat.resources.get(cluster_id, 'units')
         unit_stack = self.heat.resources.get(group.physical_resource_id,
                                              str(unit)).physical_resource_id
+        # Its <name>/<id>: by id alone Heat first answers each look with a
+        # redirect (four requests every half second, not two).
+        unit_stack = '%s/%s' % (self.heat.stacks.get(
+            unit_stack, resolve_outputs=False).stack_name, unit_stack)
         if real:
             began = time.monotonic()
             self.nova.servers.delete(before)
