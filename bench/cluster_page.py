@@ -16,6 +16,9 @@ costs, measured on the local cloud (python -m devcloud start).
 3. What upstream Mistral's engine serializes to start each of a heal's
    tasks (the healing workflow's spec; the local cloud's engine does not
    send it), and how long that takes.
+4. The circuit breaker's count, which each automatic heal makes over the
+   cluster's recent executions, as Mistral's engine evaluates it, over the
+   first cluster's own executions repeated to longer histories.
 
 The page is rendered in-process by Horizon with the local cloud's settings
 (a real login); calls are counted at the HTTP layer (real) or at the
@@ -53,6 +56,8 @@ REAL_SIZES = tuple(int(n) for n in os.environ.get(
 HEALS = int(os.environ.get('BENCH_HEALS', '3'))
 FAKE_LATENCY = 0.1
 REPEAT = 5
+# Executions in the circuit breaker's window (it lists at most 500).
+BREAKER_HISTORIES = (10, 100, 500)
 
 
 def median_time(function, repeat=REPEAT):
@@ -237,9 +242,7 @@ class Cloud:
         is its event injected, a real server's its delete through Nova."""
         from heatclient import exc
         before = self.server_of(cluster_id, unit)
-        group = self.heat.resources.get(cluster_id, 'units')
-        unit_stack = self.heat.resources.get(group.physical_resource_id,
-                                             str(unit)).physical_resource_id
+        unit_stack = self.unit_stack(cluster_id, unit)
         # Its <name>/<id>: by id alone Heat first answers each look with a
         # redirect (four requests every half second, not two).
         unit_stack = '%s/%s' % (self.heat.stacks.get(
@@ -390,6 +393,54 @@ class Cloud:
             spec, convert_instances=True)), repeat=10)
         return len(spec.get_tasks()), len(definition), len(sent), seconds
 
+    def breaker_cost(self, cluster_id, sizes=BREAKER_HISTORIES):
+        """The deployed workflow's circuit breaker count (count_recent's
+        publish) as Mistral's engine evaluates it (its YAQL set-up and
+        functions; task() and execution() answered as its database would),
+        over the cluster's own executions repeated to each size of history
+        in the window: [(executions, median seconds)]."""
+        import itertools
+
+        import yaml
+        from mistral import config  # noqa: F401 -- its [yaql] options
+        from mistral.expressions import yaql_expression
+
+        from heal_dashboard import template_bundle
+        name = template_bundle.workflow_name(cluster_id)
+        tasks = yaml.safe_load(self.mistral.workflows.get(
+            name).definition)[name]['tasks']
+        count = yaql_expression.get_yaql_engine_class()(
+            tasks['count_recent']['publish']['recent'].strip()[2:-2])
+        fields = ('id', 'state', 'created_at', 'input', 'output')
+        executions = [{field: getattr(execution, field) for field in fields}
+                      for execution in self.mistral.executions.list(
+                          workflow_name=name, fields=list(fields),
+                          limit=500)]
+        # Every execution in the window; unit 0, which the heals replaced.
+        data = {'breaker_window': 10 ** 6, 'breaker_reset': None,
+                'stack_id': self.unit_stack(cluster_id, 0)}
+        figures = []
+        for size in sizes:
+            history = [dict(execution, id='%s-%d' % (execution['id'], n))
+                       for n, execution in zip(range(size),
+                                               itertools.cycle(executions))]
+
+            def evaluate(history=history):
+                context = yaql_expression.get_yaql_context(data)
+                context.register_function(lambda: {'result': history},
+                                          name='task')
+                context.register_function(lambda: {'id': 'this-heal'},
+                                          name='execution')
+                return count.evaluate(context=context)
+            figures.append((size, median_time(evaluate, repeat=3)))
+        return figures
+
+    def unit_stack(self, cluster_id, unit):
+        """The id of the unit's stack (unit: its index in the group)."""
+        group = self.heat.resources.get(cluster_id, 'units')
+        return self.heat.resources.get(group.physical_resource_id,
+                                       str(unit)).physical_resource_id
+
     def floor(self, cluster_id):
         """The Units tab's floor: Heat's nested resource list, the one
         call it cannot do without, asked as the page asks it, by
@@ -488,7 +539,7 @@ def main():
     run_began = cpu_jiffies()
     client = setup_django()
     cloud = Cloud()
-    lifecycle, pages, spec_cost = [], [], None
+    lifecycle, pages, spec_cost, breaker = [], [], None, None
     for units, real in ([(n, False) for n in SIZES]
                         + [(n, True) for n in REAL_SIZES]):
         label = '%d%s' % (units, ' real' if real else '')
@@ -504,6 +555,8 @@ def main():
             if spec_cost is None:
                 spec_cost = cloud.workflow_spec_cost(cluster_id)
             healed, hops = cloud.heals(cluster_id, units, real)
+            if breaker is None:
+                breaker = cloud.breaker_cost(cluster_id)
         finally:
             deleted = cloud.delete(cluster_id)
         lifecycle.append((label, created, healed, deleted, hops,
@@ -542,6 +595,13 @@ def main():
     print('| %d | %.0f KB | %.0f KB | %.0f ms |' % (
         spec_cost[0], spec_cost[1] / 1000, spec_cost[2] / 1000,
         spec_cost[3] * 1000))
+
+    print('\n### The circuit breaker\'s count at each automatic heal, by '
+          'the executions in its window\n')
+    print('| executions | to count them |')
+    print('|---|---|')
+    for size, seconds in breaker:
+        print('| %d | %.0f ms |' % (size, seconds * 1000))
 
     print('\n### Local cloud: the Units tab (median of %d)\n' % REPEAT)
     print('| units | Units tab | its calls | floor (Heat nested list) '
