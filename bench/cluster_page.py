@@ -242,10 +242,10 @@ class Cloud:
         is its event injected, a real server's its delete through Nova."""
         from heatclient import exc
         before = self.server_of(cluster_id, unit)
-        unit_stack = self.unit_stack(cluster_id, unit)
+        unit_stack = inject.unit_stack(self.heat, cluster_id, unit)
         # Its <name>/<id>: by id alone Heat first answers each look with a
         # redirect (four requests every half second, not two).
-        unit_stack = '%s/%s' % (self.heat.stacks.get(
+        unit_path = '%s/%s' % (self.heat.stacks.get(
             unit_stack, resolve_outputs=False).stack_name, unit_stack)
         if real:
             began = time.monotonic()
@@ -261,9 +261,9 @@ class Cloud:
             # walking down to the unit) every half second loaded the Heat
             # engine during the very heal measured.
             status = self.heat.stacks.get(
-                unit_stack, resolve_outputs=False).stack_status
+                unit_path, resolve_outputs=False).stack_status
             try:
-                shown = self.heat.stacks.output_show(unit_stack, 'server_id')
+                shown = self.heat.stacks.output_show(unit_path, 'server_id')
                 replaced = shown['output']['output_value'] != before
             except exc.HTTPNotFound:
                 replaced = False  # its outputs 404 while it is replaced
@@ -418,7 +418,7 @@ class Cloud:
                           limit=500)]
         # Every execution in the window; unit 0, which the heals replaced.
         data = {'breaker_window': 10 ** 6, 'breaker_reset': None,
-                'stack_id': self.unit_stack(cluster_id, 0)}
+                'stack_id': inject.unit_stack(self.heat, cluster_id, 0)}
         figures = []
         for size in sizes:
             history = [dict(execution, id='%s-%d' % (execution['id'], n))
@@ -434,12 +434,6 @@ class Cloud:
                 return count.evaluate(context=context)
             figures.append((size, median_time(evaluate, repeat=3)))
         return figures
-
-    def unit_stack(self, cluster_id, unit):
-        """The id of the unit's stack (unit: its index in the group)."""
-        group = self.heat.resources.get(cluster_id, 'units')
-        return self.heat.resources.get(group.physical_resource_id,
-                                       str(unit)).physical_resource_id
 
     def floor(self, cluster_id):
         """The Units tab's floor: Heat's nested resource list, the one

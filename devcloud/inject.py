@@ -78,13 +78,18 @@ def heat_for(user):
     return heat_client.Client('1', session=session), session
 
 
+def unit_stack(heat, cluster, unit):
+    """The id of the unit's stack (unit: its name in the group: 0, 1, ...)."""
+    group = heat.resources.get(cluster, 'units')
+    return heat.resources.get(group.physical_resource_id,
+                              str(unit)).physical_resource_id
+
+
 def unit_server(heat, cluster, unit):
     """(server id the unit's alarms watch, the cluster's project id)."""
     stack = heat.stacks.get(cluster)
-    group = heat.resources.get(stack.id, 'units')
-    unit_stack_id = heat.resources.get(group.physical_resource_id,
-                                       str(unit)).physical_resource_id
-    output = heat.stacks.output_show(unit_stack_id, 'server_id')
+    output = heat.stacks.output_show(unit_stack(heat, stack.id, unit),
+                                     'server_id')
     return output['output']['output_value'], stack.to_dict().get('project')
 
 
