@@ -12,9 +12,12 @@ worker_class = 'gthread'
 timeout = 180
 graceful_timeout = 5
 accesslog = None
-# Kept-alive connections stay with their worker a little longer (the
-# two-worker test holds one to each worker).
-keepalive = 5
+# Kept-alive connections outlive the clients' polls here (at most 5 s
+# apart: the openstack CLI's --wait): at 5 s, such a client could reuse a
+# connection the server was closing ("Connection reset by peer"). Not much
+# longer: idle connections count against each worker's 1000. The
+# two-worker test holds one connection to each worker.
+keepalive = 10
 # No limit on the request line (gunicorn's default is 4094 bytes): Nova
 # lists a project's servers' ports from Neutron by device id in one GET,
 # ~47 bytes a server, so 100 servers broke the Units tab's server list
