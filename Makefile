@@ -14,7 +14,7 @@ CONSTRAINTS := devcloud/constraints.txt
 COMPUTE_CONSTRAINTS := devcloud/compute-constraints.txt
 DEVCLOUD := $(PY) -m devcloud
 # The servers the local cloud runs, and the browser the browser tier drives.
-DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server \
+DEBIAN_PACKAGES := postgresql rabbitmq-server redis-server memcached \
 	chromium chromium-driver fonts-dejavu-core
 
 .PHONY: help cloud run start stop status fail load test unit packaging lint cloud-tests bench messages \

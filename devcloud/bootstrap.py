@@ -79,6 +79,7 @@ def prepare_data_dirs():
         finally:
             os.remove(password_file)
     own(layout.path('rabbitmq'), 'rabbitmq')
+    own(layout.path('memcached'), 'memcache')
     # The state holds the install's secrets: its files are root's alone
     # (0600), its folders too but for the servers' own, and others may
     # only pass through it to theirs.

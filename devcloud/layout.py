@@ -53,6 +53,9 @@ def path(*parts):
 
 
 LOG_DIR = path('log')
+# The services' shared token cache: a socket only its server's user and
+# root may open (memcached has no password; it listens on no port).
+MEMCACHED_SOCKET = path('memcached', 'memcached.sock')
 RUN_DIR = path('run')
 # Every service runs with this HOME: oslo.config finds each project's file
 # in ~/.<project>/<project>.conf, also where a WSGI app builds its own
@@ -72,7 +75,7 @@ def template_values(service_user=None):
     from devcloud import credentials
     values = {
         'state_dir': STATE, 'log_dir': LOG_DIR, 'venv': VENV,
-        'keystone_url': KEYSTONE_URL,
+        'keystone_url': KEYSTONE_URL, 'memcached_socket': MEMCACHED_SOCKET,
         'redis_url': credentials.redis_url(),
         'transport_url': credentials.transport_url(),
     }

@@ -28,6 +28,7 @@ class Service:
     name: str
     argv: list
     port: int = None  # the port it serves on; it is ready when that answers
+    unix_socket: str = None  # or the Unix socket it serves on
     user: str = None  # run as this user (databases refuse root)
     env: dict = dataclasses.field(default_factory=dict)
 
@@ -99,6 +100,17 @@ def port_open(port, host=layout.HOST):
         return sock.connect_ex((host, port)) == 0
 
 
+def socket_open(socket_path):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(socket_path) == 0
+
+
+def listening(service):
+    return ((service.port and port_open(service.port))
+            or (service.unix_socket and socket_open(service.unix_socket)))
+
+
 def start(service):
     """Start the service unless it runs already; True if started now."""
     if service.running_pid():
@@ -127,18 +139,20 @@ def start(service):
 
 
 def wait_ready(service, timeout=90):
-    """Wait until the service answers on its port; fail with its log."""
-    if not service.port:
+    """Wait until the service answers on its port or socket; fail with its
+    log."""
+    if not (service.port or service.unix_socket):
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if port_open(service.port):
+        if listening(service):
             return
         if not service.running_pid():
             break
         time.sleep(0.2)
-    raise DevcloudError('%s did not come up on port %s; the end of %s:\n%s'
-                        % (service.name, service.port, service.log_file(),
+    raise DevcloudError('%s did not come up on %s; the end of %s:\n%s'
+                        % (service.name, service.unix_socket or
+                           'port %s' % service.port, service.log_file(),
                            tail(service.log_file())))
 
 

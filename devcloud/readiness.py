@@ -8,6 +8,7 @@ scheduler's view, so a server launched right after "Up" can be scheduled.
 """
 
 import concurrent.futures
+import socket
 import time
 
 from devcloud import layout
@@ -86,10 +87,24 @@ def _metricd_processing(session):
     return None
 
 
+def _memcached(session):
+    """None when the token cache answers its protocol's version command
+    (keystonemiddleware would otherwise, silently, ask Keystone every
+    time)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(CALL_TIMEOUT)
+        sock.connect(layout.MEMCACHED_SOCKET)
+        sock.sendall(b'version\r\n')
+        answer = sock.recv(64)
+    return None if answer.startswith(b'VERSION ') else (
+        'answered %r' % answer[:30])
+
+
 def checks(with_compute):
     """[(name, services, function(session) -> problem or None)]."""
     found = [('keystone: token', ('keystone',),
-              lambda session: None if session.get_token() else 'no token')]
+              lambda session: None if session.get_token() else 'no token'),
+             ('memcached: version', ('memcached',), _memcached)]
     for name, owners, service_type, path, headers in API_CHECKS + (
             COMPUTE_CHECKS if with_compute else ()):
         found.append((name, owners, lambda session, t=service_type, p=path,

@@ -69,6 +69,12 @@ def infrastructure():
             '--bind', layout.HOST, '--port', '6379',
             '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec',
             '--dir', layout.path('redis')], port=6379),
+        # The token cache every service's keystonemiddleware shares, on a
+        # socket of mode 0700 owned by its user (see layout.MEMCACHED_SOCKET).
+        Service('memcached', [
+            '/usr/bin/memcached', '--unix-socket', layout.MEMCACHED_SOCKET,
+            '--unix-mask', '0700', '--memory-limit', '64'],
+            unix_socket=layout.MEMCACHED_SOCKET, user='memcache'),
     ]
 
 

@@ -58,6 +58,9 @@ def test_service_configs_render_with_the_options_that_mattered(project):
         'aodh': 'event_alarm_cache_ttl = 0',
     }[project]
     assert expected in text
+    # One token cache for every service, on the cloud's own socket.
+    assert ('memcached_servers = unix:%s' % layout.MEMCACHED_SOCKET
+            in text)
 
 
 def test_compute_configs_render_with_the_options_that_mattered():
@@ -77,6 +80,10 @@ def test_compute_configs_render_with_the_options_that_mattered():
     for name in ('nova.conf', 'placement.conf', 'glance-api.conf',
                  'neutron.conf'):
         assert 'postgresql+psycopg2://' in configs[name], name
+    for name in ('nova.conf', 'placement.conf', 'glance-api.conf',
+                 'neutron.conf', 'gnocchi.conf', 'octavia.conf'):
+        assert ('memcached_servers = unix:%s' % layout.MEMCACHED_SOCKET
+                in configs[name]), name
     assert 'mechanism_drivers = devcloud_bind' in configs['neutron.conf']
     # Nova counts a project's ports at every create unless unlimited.
     assert '[quotas]\nquota_port = -1' in configs['neutron.conf']
@@ -302,6 +309,52 @@ def test_readiness_asks_every_api_the_cloud_runs(monkeypatch):
     infrastructure = {s.name for s in services.infrastructure()}
     assert served - infrastructure <= checked
     assert 'nova-compute' in checked
+
+
+def test_the_token_cache_is_ready_when_it_answers_its_protocol(
+        tmp_path, monkeypatch):
+    """A socket that accepts is not enough: keystonemiddleware would
+    quietly ask Keystone for every token if memcached did not answer."""
+    import threading
+    from devcloud import readiness
+    socket_path = str(tmp_path / 'mc.sock')
+    monkeypatch.setattr(layout, 'MEMCACHED_SOCKET', socket_path)
+    with pytest.raises(OSError):
+        readiness._memcached(None)
+
+    def serve(answer):
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(socket_path)
+        server.listen(1)
+
+        def reply():
+            connection, _ = server.accept()
+            with connection:
+                if connection.recv(64) == b'version\r\n':
+                    connection.sendall(answer)
+        thread = threading.Thread(target=reply)
+        thread.start()
+        return server, thread
+
+    for answer, problem in ((b'VERSION 1.6.18\r\n', None),
+                            (b'ERROR\r\n', "answered b'ERROR\\r\\n'")):
+        server, thread = serve(answer)
+        try:
+            assert readiness._memcached(None) == problem
+        finally:
+            thread.join(5)
+            server.close()
+            os.remove(socket_path)
+
+
+def test_a_service_on_a_unix_socket_is_ready_once_it_listens(tmp_path):
+    socket_path = str(tmp_path / 'service.sock')
+    service = process.Service('cache', ['true'], unix_socket=socket_path)
+    assert not process.listening(service)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(socket_path)
+        server.listen(1)
+        assert process.listening(service)
 
 
 def test_set_up_steps_run_together_and_the_first_failure_is_raised():
