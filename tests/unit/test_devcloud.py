@@ -32,11 +32,13 @@ def state(tmp_path, monkeypatch):
     return tmp_path
 
 
-def gunicorn_timeout():
-    """Seconds after which gunicorn restarts a silent worker (read, not
-    imported: the module reads the service's environment)."""
+def gunicorn_seconds(setting):
+    """One of gunicorn's settings in seconds, e.g. the timeout after which
+    it restarts a silent worker (read, not imported: the module reads the
+    service's environment)."""
     with open(os.path.join(layout.REPO, 'devcloud', 'gunicorn_conf.py')) as f:
-        [seconds] = re.findall(r'^timeout = (\d+)$', f.read(), re.MULTILINE)
+        [seconds] = re.findall(r'^%s = (\d+)$' % setting, f.read(),
+                               re.MULTILINE)
     return int(seconds)
 
 
@@ -50,7 +52,7 @@ def test_service_configs_render_with_the_options_that_mattered(project):
         # An engine's answer to a nested create waits on its validation;
         # gunicorn restarts a heat-api worker waiting past 180 s.
         assert 'rpc_response_timeout = 170' in text
-        assert 170 < gunicorn_timeout()
+        assert 170 < gunicorn_seconds('timeout')
     expected = {
         'heat': 'deferred_auth_method = trusts',
         'mistral': 'auth_enable = true',
@@ -184,6 +186,18 @@ def test_a_killed_service_not_yet_reaped_reads_as_stopped():
         assert not process.group_alive(child.pid)
     finally:
         child.wait()
+
+
+def test_idle_connections_outlive_the_clients_polls():
+    """A client polling as often as the server drops idle connections may
+    send its next call on one the server is closing (`openstack stack
+    delete --wait`: "Connection reset by peer")."""
+    import inspect
+
+    from heatclient.common import event_utils
+    poll = inspect.signature(event_utils.poll_for_events).parameters[
+        'poll_period'].default
+    assert poll < gunicorn_seconds('keepalive')
 
 
 def test_every_service_has_a_distinct_port(monkeypatch):
