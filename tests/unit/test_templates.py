@@ -181,22 +181,30 @@ def test_every_path_that_took_the_lease_gives_it_back():
     after_lease = reachable('current_server')
     ends = {name for name in after_lease
             if not list(successors(TASKS[name]))}
-    assert ends <= {'failed', 'release_turn'}
-    for name in after_lease - {'release', 'release_turn', 'failed'}:
+    assert ends <= {'failed', 'release_turn', 'record_outcome'}
+    for name in after_lease - {'release', 'release_turn', 'record_outcome',
+                               'failed'}:
         assert 'release' in reachable(name), name
+    # The breaker's label is written once the lease is given back.
+    assert 'record_outcome' not in reachable('current_server',
+                                             skip={'release'})
 
 
 def test_every_path_that_took_a_turn_gives_it_back():
     after_turn = reachable('take_turn')
     ends = {name for name in after_turn
             if not list(successors(TASKS[name]))}
-    assert ends <= {'failed', 'release_turn'}
-    for name in after_turn - {'release_turn', 'failed'}:
+    assert ends <= {'failed', 'release_turn', 'record_outcome'}
+    for name in after_turn - {'release_turn', 'record_outcome', 'failed'}:
         assert 'release_turn' in reachable(name), name
-    # The lease's release goes on to the turn's whenever one was taken.
+    # The lease's release goes on to the turn's whenever one was taken
+    # (and to the rest of the heal's end only when none was).
     assert TASKS['release']['on_complete'] == [
         {'release_turn': '<% $.turn != null %>'},
-        {'failed': "<% $.turn = null and $.outcome = 'failed' %>"}]
+        {'record_outcome': "<% $.turn = null and not $.force and "
+                           "$.outcome in ['replaced', 'failed'] %>"},
+        {'failed': "<% $.turn = null and $.force and "
+                   "$.outcome = 'failed' %>"}]
 
 
 def test_the_lease_comes_before_a_turn_and_both_before_the_mark():

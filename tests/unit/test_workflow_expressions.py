@@ -299,10 +299,11 @@ def test_heat_is_looked_at_often_only_while_a_replacement_is_young(task):
 
 def test_the_breaker_counts_failed_automatic_heals_and_the_units_heals():
     """count_recent, over Mistral's list of the cluster's executions
-    (newest first, times to the second): within the window, the failed
-    automatic heals other than this one, and this unit's automatic
-    replacements. Refusals, people's heals, other units' and older ones
-    do not count."""
+    labelled for the breaker (newest first, times to the second): within
+    the window, the failed automatic heals other than this one, and this
+    unit's automatic replacements, as Mistral recorded them. A label on a
+    refusal, a person's heal, another unit's or an older one counts
+    nothing."""
     now = datetime.datetime.now(datetime.timezone.utc)
 
     def at(seconds_ago):
@@ -342,3 +343,53 @@ def test_the_breaker_counts_failed_automatic_heals_and_the_units_heals():
     data['breaker_reset'] = at(15)
     assert evaluate(recent, data, executions, execution=this) == {
         'failures': 0, 'unit_heals': 1}
+
+
+def test_the_breaker_lists_only_its_labels_and_few_of_them():
+    """Mistral filters the executions by the labels the heals give
+    themselves: this unit's replacements and the failures, newest first,
+    as many as decide the count (2 x breaker_heals, and a margin)."""
+    listing = TASKS['count_recent']['input']
+    data = {'stack_id': 'unit-1', 'breaker_heals': 3}
+    assert evaluate(listing['description'], data) == (
+        'in:heal-failed,heal-replaced-unit-1')
+    assert (listing['sort_keys'], listing['sort_dirs']) == (
+        'created_at', 'desc')
+    assert evaluate(listing['limit'], data) == 26
+    assert evaluate(listing['limit'], dict(data, breaker_heals='100')) == 220
+
+
+@pytest.mark.parametrize('outcome, force, label', [
+    ('replaced', False, 'heal-replaced-unit-1'),
+    ('failed', False, 'heal-failed'),
+    ('replaced', True, None),
+    ('failed', True, None),
+    ('already healed', False, None),
+    ('marked', False, None),
+    ('refused', False, None),
+])
+def test_an_automatic_heal_labels_itself_when_it_replaced_or_failed(
+        outcome, force, label):
+    """What record_outcome writes on the execution, reached from the end of
+    every heal (after the lease and the turn are given back, with or
+    without a turn) only for automatic heals that replaced or failed; a
+    failed heal then fails its execution."""
+    data = {'outcome': outcome, 'force': force, 'stack_id': 'unit-1'}
+    for turn in (None, 'heal-turn-c-1'):
+        data['turn'] = turn
+        ends = ['release'] + (['release_turn'] if turn else [])
+        taken = set()
+        for name in ends:
+            taken |= {next(iter(t)) for t in TASKS[name]['on_complete']
+                      if evaluate(next(iter(t.values())), data)}
+        assert ('record_outcome' in taken) == (label is not None), taken
+        assert taken & {'failed'} == (
+            {'failed'} if force and outcome == 'failed' else set())
+    record = TASKS['record_outcome']
+    assert record['input']['id'] == '<% execution().id %>'
+    assert record['input']['state'] is None
+    if label:
+        assert evaluate(record['input']['description'], data) == label
+    assert [next(iter(t)) for t in record['on_complete']
+            if evaluate(next(iter(t.values())), data)] == (
+        ['failed'] if outcome == 'failed' else [])
