@@ -80,20 +80,25 @@ def fail_and_heal(real_cluster, unit, fail, event_type, state):
     # In the load balancer: the new server's member added, the old one
     # removed from the pool, the other units' members untouched.
     new_address = server_address(after[unit])
+    # Neutron may give the new server the old one's address (freed when
+    # Heat detached the old server's port, or deleted it): then Heat keeps
+    # the member, which points at the new server already.
+    same_address = new_address == members_before[unit].address
 
     def member_replaced():
-        # A new member: Neutron may give the new server the old one's
-        # address, and the old member stays listed until Heat replaces it.
+        # A new member otherwise: the old one stays listed until Heat
+        # replaces it.
         members = members_by_unit(request, cluster.id)
         member = members[unit]
-        return (member.member_id != members_before[unit].member_id
+        return ((same_address
+                 or member.member_id != members_before[unit].member_id)
                 and member.address == new_address
                 and member.provisioning == 'ACTIVE') and members
     members_after = wait_for(member_replaced, 60,
                              what="the new server's pool member")
     pool = health.pool_id(api.heat.resources_list(request, cluster.id))
-    assert members_before[unit].member_id not in api.octavia.members_list(
-        request, pool)
+    assert (members_before[unit].member_id in api.octavia.members_list(
+        request, pool)) == same_address
     assert {u: m for u, m in members_after.items() if u != unit} == {
         u: m for u, m in members_before.items() if u != unit}
     # One execution, started by the alarm, replaced it; any other the
