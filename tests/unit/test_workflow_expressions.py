@@ -392,3 +392,15 @@ def test_an_automatic_heal_labels_itself_when_it_replaced_or_failed(
     assert [next(iter(t)) for t in record['on_complete']
             if evaluate(next(iter(t.values())), data)] == (
         ['failed'] if outcome == 'failed' else [])
+
+
+@pytest.mark.parametrize('force, route', [(False, 'record_outcome'),
+                                          (True, 'failed')])
+def test_a_heal_that_never_got_the_lease_is_labelled_as_a_failure(force,
+                                                                   route):
+    """lease_timeout ends a heal that held no lease: an automatic one is
+    labelled heal-failed on its way to failing, a forced one just fails."""
+    data = {'outcome': 'failed', 'force': force, 'stack_id': 'unit-1'}
+    assert [next(iter(t)) for t in TASKS['lease_timeout']['on_success']
+            if evaluate(next(iter(t.values())), data)] == [route]
+    assert TASKS['lease_timeout']['publish']['outcome'] == 'failed'
